@@ -1,0 +1,1 @@
+"""Common package of the player segmentation platform."""

@@ -1,0 +1,90 @@
+"""Transactional outbox over Redis streams (DESIGN decision 3).
+
+A service's Lua script changes a membership set and appends the outgoing event to the
+stream ``outbox:{p}:<service>`` in the same call, so a change and its event exist together
+or not at all. :class:`OutboxRelay` then publishes each shard's stream to Kafka in order and
+trims what the broker acknowledged. A crash between publish and trim republishes: consumers
+dedupe on ``event_id``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+
+from redis.asyncio import Redis
+
+from segshared.keys import Keys
+
+log = logging.getLogger(__name__)
+
+#: Field names of an outbox entry; Lua scripts write them, the relay reads them.
+FIELD_TOPIC = "t"
+FIELD_KEY = "k"
+FIELD_VALUE = "v"
+
+#: ``send(topic, key, value, partition)`` must return once the broker has acknowledged.
+Publish = Callable[[str, bytes, bytes, int], Awaitable[None]]
+
+
+@dataclass
+class OutboxRelay:
+    """Publishes the outbox streams of the shards this worker owns."""
+
+    redis: Redis
+    keys: Keys
+    service: str
+    publish: Publish
+    batch_size: int = 1000
+    idle_sleep_s: float = 0.05
+
+    async def relay_once(self, partitions: Iterable[int]) -> int:
+        """Publish what is pending in ``partitions``; returns how many events went out."""
+        total = 0
+        for p in partitions:
+            stream = self.keys.outbox(p, self.service)
+            entries = await self.redis.xrange(stream, count=self.batch_size)
+            if not entries:
+                continue
+            await asyncio.gather(
+                *(
+                    self.publish(_s(f[FIELD_TOPIC]), _b(f[FIELD_KEY]), _b(f[FIELD_VALUE]), p)
+                    for _, f in entries
+                )
+            )
+            last_id = _s(entries[-1][0])
+            # Trim everything up to and including what was published; XDEL of the ids keeps
+            # it exact even if the script appended in between.
+            await self.redis.xdel(stream, *[eid for eid, _ in entries])
+            total += len(entries)
+            log.debug("relayed %d events from %s up to %s", len(entries), stream, last_id)
+        return total
+
+    async def run(self, partitions: Callable[[], Iterable[int]]) -> None:
+        """Relay forever; ``partitions`` is asked each round, since assignments change."""
+        while True:
+            try:
+                sent = await self.relay_once(partitions())
+            except Exception:  # keep relaying after a broker or Redis hiccup
+                log.exception("outbox relay round failed; retrying")
+                sent = 0
+                await asyncio.sleep(1.0)
+            if not sent:
+                await asyncio.sleep(self.idle_sleep_s)
+
+    async def pending(self, partitions: Iterable[int]) -> int:
+        """Events written but not yet published."""
+        pipe = self.redis.pipeline(transaction=False)
+        for p in partitions:
+            pipe.xlen(self.keys.outbox(p, self.service))
+        return int(sum(await pipe.execute()))
+
+
+def _s(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _b(value: bytes | str) -> bytes:
+    return value.encode() if isinstance(value, str) else value

@@ -1,0 +1,1 @@
+"""Independent test oracle computed from the bets CSV alone; see bets_oracle."""
