@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from .figures import Figures, player_figures
-from .rows import REPO_ROOT, Row, clock as stream_clock
+from .rows import REPO_ROOT, Row
+from .rows import clock as stream_clock
 
 DEFAULT_VIP_PATH = REPO_ROOT / "data" / "vip-list.csv"
 
@@ -70,7 +71,7 @@ def card_members(
     clock: datetime | None = None,
     vip_ids: Iterable[str] | None = None,
 ) -> dict[str, set[str]]:
-    """Members of each default card as of `clock` (default: newest played_at); later rows ignored."""
+    """Members of each default card as of `clock` (default: newest played_at)."""
     now = stream_clock(rows) if clock is None else _as_utc(clock)
     seen = [row for row in rows if row.played_at <= now]
     figs = player_figures(seen)
@@ -91,8 +92,10 @@ def card_members(
         LOW_STAKES_REGULARS: _where(figs, lambda f: f.bets_count >= 10 and f.biggest_bet <= 10),
         RISK_TAKERS: _where(
             figs,
-            lambda f: f.biggest_bet >= 100_000
-            or (f.best_multiplier is not None and f.best_multiplier >= 50),
+            lambda f: (
+                f.biggest_bet >= 100_000
+                or (f.best_multiplier is not None and f.best_multiplier >= 50)
+            ),
         ),
         # A static upload: its members are the listed ids whether or not they ever bet.
         VIP_LIST: set(vips),

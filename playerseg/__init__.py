@@ -1,0 +1,1 @@
+"""Developer tooling of the player segmentation platform: the embedded default stack and replay."""

@@ -1,0 +1,114 @@
+"""``playerseg`` command line: ``up`` (the embedded default) and ``replay`` (a bets file)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from playerseg import up
+from playerseg.devstack.config import DEFAULT_BETS, DEFAULT_PARTITIONS
+from playerseg.replay import MissingColumnsError, ReplayError, ReplayStats, replay_file
+
+_SHOWN_BAD_ROWS = 20
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive number")
+    return value
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError("must be a positive integer")
+    return value
+
+
+def _default_partitions() -> int:
+    return int(os.environ.get("PLAYERSEG_PARTITIONS", DEFAULT_PARTITIONS))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="playerseg", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    up_cmd = commands.add_parser("up", help="start the embedded default stack (Ctrl-C stops it)")
+    up_cmd.add_argument("--no-replay", action="store_true", help="do not replay the bets file")
+    up_cmd.add_argument("--rate", type=_positive_float, help="replay at most this many events/s")
+    up_cmd.add_argument("--fresh", action="store_true", help="wipe the data dir (.run/) first")
+    up_cmd.add_argument("--file", default=str(DEFAULT_BETS), help="bets file to replay")
+    up_cmd.add_argument("--partitions", type=_positive_int, default=_default_partitions())
+    up_cmd.add_argument("--data-dir", help="where SQLite files and logs go (default: .run/)")
+    up_cmd.add_argument(
+        "--port-offset",
+        type=int,
+        default=0,
+        help="add this to every default port, to run beside another stack",
+    )
+
+    replay = commands.add_parser("replay", help="publish a bets CSV (or CSV.gz) to player.events")
+    replay.add_argument("file", type=Path)
+    replay.add_argument("--rate", type=_positive_float, help="events per second (default: max)")
+    replay.add_argument("--limit", type=_positive_int, help="replay only the first ROWS bets")
+    replay.add_argument(
+        "--bootstrap",
+        default=os.environ.get("PLAYERSEG_KAFKA_BOOTSTRAP", "127.0.0.1:19092"),
+        help="Kafka bootstrap servers (default: $PLAYERSEG_KAFKA_BOOTSTRAP or the embedded one)",
+    )
+    replay.add_argument(
+        "--partitions",
+        type=_positive_int,
+        default=_default_partitions(),
+        help="partition count of player.events (default: $PLAYERSEG_PARTITIONS or 8)",
+    )
+    replay.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def print_summary(stats: ReplayStats) -> None:
+    """Bad rows on stderr, then the totals on stdout."""
+    for error in stats.bad_rows[:_SHOWN_BAD_ROWS]:
+        print(f"skipped line {error.line}: {error.reason}", file=sys.stderr)
+    if stats.skipped > _SHOWN_BAD_ROWS:
+        print(f"... and {stats.skipped - _SHOWN_BAD_ROWS} more bad rows", file=sys.stderr)
+    print(
+        f"{stats.events:,} events ({stats.rows:,} rows, {stats.skipped:,} skipped) "
+        f"in {stats.seconds:.2f} s: {stats.events_per_s:,.0f} events/s"
+    )
+
+
+def run_replay(args: argparse.Namespace) -> int:
+    """The ``replay`` command; returns the exit code."""
+    if not args.file.is_file():
+        print(f"error: {args.file} is not a file", file=sys.stderr)
+        return 2
+    try:
+        stats = replay_file(
+            args.file,
+            bootstrap=args.bootstrap,
+            partitions=args.partitions,
+            rate=args.rate,
+            limit=args.limit,
+            progress=not args.no_progress and sys.stderr.isatty(),
+        )
+    except MissingColumnsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ReplayError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print_summary(stats)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``playerseg`` console script."""
+    args = build_parser().parse_args(argv)
+    if args.command == "replay":
+        return run_replay(args)
+    return up.run(args)

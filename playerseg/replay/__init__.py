@@ -1,0 +1,18 @@
+"""Replay of a bets CSV onto ``player.events`` (``playerseg replay``)."""
+
+from playerseg.replay.producer import ReplayError, ReplayStats, replay_file
+from playerseg.replay.rows import REQUIRED_COLUMNS, Bet, RowError, bet_events, parse_bet
+from playerseg.replay.source import MissingColumnsError, read_bets
+
+__all__ = [
+    "REQUIRED_COLUMNS",
+    "Bet",
+    "MissingColumnsError",
+    "ReplayError",
+    "ReplayStats",
+    "RowError",
+    "bet_events",
+    "parse_bet",
+    "read_bets",
+    "replay_file",
+]

@@ -1,0 +1,119 @@
+"""``playerseg up``: the embedded default, seeded and replayed, running until Ctrl-C."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import inspect
+import shutil
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+import httpx
+
+from playerseg.devstack import ChildDied, IdleTimeout, Stack, StackConfig
+from playerseg.devstack.config import DEFAULT_DATA_DIR, service_spec
+from playerseg.devstack.ports import offset_ports
+from playerseg.devstack.report import counts_table, docs_lines, fetch_items
+from playerseg.replay import ReplayError, replay_file
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    # SIGTERM takes the same path as Ctrl-C: unwind and stop every child in order.
+    raise KeyboardInterrupt
+
+
+def seed(stack: Stack) -> None:
+    """Create the default catalog through the APIs when playerseg.demo exists."""
+    if not {"card-api", "segment-api"} <= set(stack.processes):
+        stack.supervisor.log("up", "card-svc or segment-svc API not running: not seeding")
+        return
+    try:
+        demo = importlib.import_module("playerseg.demo")
+    except ImportError as exc:
+        stack.supervisor.log(
+            "up", f"warning: playerseg.demo is not importable ({exc}): not seeding"
+        )
+        return
+    result = demo.seed(stack.api_url("card-svc"), stack.api_url("segment-svc"))
+    if inspect.isawaitable(result):
+        import asyncio
+
+        asyncio.run(_await(result))
+    stack.supervisor.log("up", "default catalog seeded")
+
+
+async def _await(awaitable: Any) -> Any:
+    return await awaitable
+
+
+def replay(stack: Stack, path: Path, rate: float | None) -> None:
+    """Publish the bets file, then wait until the services have digested it."""
+    log = stack.supervisor.log
+    log("up", f"replaying {path}")
+    stats = replay_file(
+        path,
+        bootstrap=stack.bootstrap,
+        partitions=stack.config.partitions,
+        rate=rate,
+        progress=sys.stderr.isatty(),
+    )
+    log(
+        "up",
+        f"published {stats.events:,} events ({stats.skipped} rows skipped) in "
+        f"{stats.seconds:.1f}s, {stats.events_per_s:,.0f} events/s; waiting until idle",
+    )
+    snap = stack.wait_idle(timeout_s=1800)
+    log("up", f"pipeline idle ({snap.describe()})")
+
+
+def summary(stack: Stack) -> None:
+    """Print the counts of every card and segment and where the API docs are."""
+    cards: list[dict[str, Any]] = []
+    segments: list[dict[str, Any]] = []
+    try:
+        if "card-api" in stack.processes:
+            cards = fetch_items(stack.api_url("card-svc"), "/cards")
+        if "segment-api" in stack.processes:
+            segments = fetch_items(stack.api_url("segment-svc"), "/segments")
+    except httpx.HTTPError as exc:
+        stack.supervisor.log("up", f"warning: cannot list cards and segments: {exc}")
+    apis = {
+        service: stack.api_url(service)
+        for service in stack.services
+        if f"{service_spec(service).short}-api" in stack.processes
+    }
+    text = [counts_table(cards, segments), ""]
+    text += ["API docs:", docs_lines(apis) if apis else "  (no API running)", ""]
+    text += [f"broker {stack.bootstrap}, Redis {stack.redis_url}. Ctrl-C stops everything."]
+    stack.supervisor.print_block("\n".join(text))
+
+
+def run(args: argparse.Namespace) -> int:
+    """The ``up`` command; returns the exit code."""
+    data_dir = Path(args.data_dir) if args.data_dir else DEFAULT_DATA_DIR
+    if args.fresh and data_dir.exists():
+        shutil.rmtree(data_dir)
+    config = StackConfig(
+        data_dir=data_dir, partitions=args.partitions, ports=offset_ports(args.port_offset)
+    )
+    stack = Stack(config)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        stack.start()
+        seed(stack)
+        if not args.no_replay:
+            replay(stack, Path(args.file), args.rate)
+        summary(stack)
+        return stack.supervisor.wait()
+    except KeyboardInterrupt:
+        stack.supervisor.log("up", "stopping")
+        return 0
+    except (ChildDied, IdleTimeout, ReplayError, RuntimeError, TimeoutError) as exc:
+        stack.supervisor.log("up", f"error: {exc}")
+        return 1
+    finally:
+        stack.stop()

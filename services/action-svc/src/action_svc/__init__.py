@@ -1,0 +1,1 @@
+"""action-svc: turns segment entered/exited events into dispatches for campaign channels."""

@@ -1,0 +1,1 @@
+"""card-svc: card definitions, per-player state, and card membership changes."""

@@ -1,0 +1,1 @@
+"""Edges: SQL, Redis, Kafka and HTTP clients."""

@@ -1,0 +1,1 @@
+"""Lua scripts of card-svc (package data)."""

@@ -1,0 +1,1 @@
+"""Pure domain: player state, facts, card evaluation. No I/O."""

@@ -1,0 +1,1 @@
+"""Runnable processes: api, worker, migrate."""

@@ -1,0 +1,1 @@
+"""Use cases: card definitions, event batches, backfills, the clock."""

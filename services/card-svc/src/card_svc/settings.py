@@ -1,0 +1,61 @@
+"""card-svc settings: the platform's plus its database, HTTP address and worker tuning."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from pydantic import AliasChoices, Field, field_validator
+
+from segshared.settings import PlatformSettings
+
+SERVICE = "card-svc"
+
+
+def _env(name: str) -> AliasChoices:
+    # CARD_SVC_* variables, while keyword arguments still work in tests.
+    return AliasChoices(f"CARD_SVC_{name.upper()}", name)
+
+
+class CardSettings(PlatformSettings):
+    """Read from ``PLAYERSEG_*`` (shared) and ``CARD_SVC_*`` (own) environment variables."""
+
+    database_url: str = Field("sqlite:///.run/card-svc.db", validation_alias=_env("database_url"))
+    host: str = Field("127.0.0.1", validation_alias=_env("host"))
+    port: int = Field(8101, ge=1, le=65535, validation_alias=_env("port"))
+    segment_svc_url: str = Field("http://127.0.0.1:8102", validation_alias=_env("segment_svc_url"))
+    batch_size: int = Field(2000, ge=1, le=100_000, validation_alias=_env("batch_size"))
+    batch_within_s: float = Field(0.2, gt=0, validation_alias=_env("batch_within_s"))
+    clock_tick_s: float = Field(0.5, gt=0, validation_alias=_env("clock_tick_s"))
+    catalog_poll_s: float = Field(1.0, gt=0, validation_alias=_env("catalog_poll_s"))
+    backfill_chunk: int = Field(500, ge=1, validation_alias=_env("backfill_chunk"))
+    # One horizon for dedupe and event history: an event older than this behind the player's
+    # newest can be neither told apart from a duplicate nor placed in a window, so it is late.
+    retention_days: int = Field(90, ge=1, le=3650, validation_alias=_env("retention_days"))
+    max_window_days: int = Field(90, ge=1, le=3650, validation_alias=_env("max_window_days"))
+
+    @field_validator("segment_svc_url")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @classmethod
+    def load(cls) -> CardSettings:
+        """Settings from the environment (mypy cannot see defaults given through aliases)."""
+        return cls()  # type: ignore[call-arg]
+
+    @property
+    def retention(self) -> timedelta:
+        return timedelta(days=self.retention_days)
+
+    @property
+    def max_window(self) -> timedelta:
+        return timedelta(days=self.max_window_days)
+
+    @property
+    def sqlite_path(self) -> str | None:
+        """The file of a SQLite URL (its folder must exist), else None."""
+        prefix = "sqlite:///"
+        if self.database_url.startswith(prefix):
+            path = self.database_url[len(prefix) :]
+            return path if path and path != ":memory:" else None
+        return None

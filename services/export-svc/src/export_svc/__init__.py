@@ -1,0 +1,1 @@
+"""export-svc: CSV exports of any segment or card with chosen columns and sort order."""

@@ -1,0 +1,1 @@
+"""segment-svc: segment definitions, per-player incremental membership, set-algebra builds."""

@@ -1,0 +1,1 @@
+"""Edges: SQL, Redis, HTTP and Kafka."""

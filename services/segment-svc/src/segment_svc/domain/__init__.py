@@ -1,0 +1,1 @@
+"""Pure segment logic: no I/O."""

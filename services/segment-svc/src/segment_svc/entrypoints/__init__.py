@@ -1,0 +1,1 @@
+"""Processes: HTTP API, stream worker, migrations."""

@@ -1,0 +1,118 @@
+"""HTTP API of segment-svc: ``python -m segment_svc.entrypoints.api``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from redis.asyncio import Redis
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from segment_svc.adapters.card_catalogue import CardCatalogueUnavailable, HttpCardCatalogue
+from segment_svc.adapters.lifecycle_publisher import KafkaLifecyclePublisher
+from segment_svc.adapters.redis_views import SegmentViews
+from segment_svc.entrypoints.routes import ApiServices, router
+from segment_svc.service_layer.lifecycle import LifecyclePublisher, LifecycleRelay
+from segment_svc.service_layer.queries import SegmentContext
+from segment_svc.service_layer.validation import CardCatalogue, DefinitionErrors, Limits
+from segment_svc.settings import SegmentSettings, load_settings
+from segshared.db import make_engine, make_session_factory
+from segshared.http import health_router, install_error_handlers, problem
+from segshared.redis_client import make_redis
+
+DESCRIPTION = (
+    "Segments combine cards (and other segments) with and/or groups and an exclude block. "
+    "Members are kept up to date per player as card memberships change; see "
+    "docs/rule-language.md for the definition language."
+)
+
+
+def create_app(
+    *,
+    settings: SegmentSettings,
+    engine: Engine,
+    session_factory: sessionmaker[Session],
+    redis: Redis,
+    cards: CardCatalogue,
+    publisher: LifecyclePublisher,
+) -> FastAPI:
+    """The API wired to the given adapters (the composition root of the HTTP process)."""
+    relay = LifecycleRelay(session_factory=session_factory, publisher=publisher)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        task = asyncio.create_task(relay.run(), name="lifecycle-relay")
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    app = FastAPI(title="segment-svc", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
+    install_error_handlers(app)
+    _install_own_handlers(app)
+    ctx = SegmentContext(
+        session_factory=session_factory,
+        cards=cards,
+        limits=Limits(max_depth=settings.max_depth, max_nodes=settings.max_nodes),
+        after_commit=relay.poke,
+    )
+    app.state.services = ApiServices(
+        ctx=ctx,
+        views=SegmentViews(redis=redis, keys=settings.keys, partitions=settings.partitions),
+        keys=settings.keys,
+        partitions=settings.partitions,
+        scratch_ttl_s=settings.scratch_ttl_s,
+    )
+    app.state.lifecycle_relay = relay
+
+    async def database() -> None:
+        def ping() -> None:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+
+        await asyncio.to_thread(ping)
+
+    app.include_router(health_router({"redis": redis.ping, "database": database}))
+    app.include_router(router)
+    return app
+
+
+def _install_own_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DefinitionErrors)
+    async def _definition(_: Request, exc: DefinitionErrors) -> JSONResponse:
+        errors: list[dict[str, Any]] = [{"loc": e.path, "msg": e.message} for e in exc.errors]
+        return problem(422, str(exc), errors=errors)
+
+    @app.exception_handler(CardCatalogueUnavailable)
+    async def _cards_down(_: Request, exc: CardCatalogueUnavailable) -> JSONResponse:
+        return problem(503, f"cannot check the referenced cards: {exc}; try again shortly")
+
+
+def main() -> None:
+    """Serve the API with real adapters built from the environment."""
+    from segshared.serving import serve_http
+
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    app = create_app(
+        settings=settings,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        redis=make_redis(settings.redis_url),
+        cards=HttpCardCatalogue(
+            base_url=settings.card_svc_url, timeout_s=settings.card_svc_timeout_s
+        ),
+        publisher=KafkaLifecyclePublisher(bootstrap_servers=settings.bootstrap_servers),
+    )
+    serve_http(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+
+
+if __name__ == "__main__":
+    main()

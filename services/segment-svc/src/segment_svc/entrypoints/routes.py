@@ -1,0 +1,177 @@
+"""HTTP routes of segment-svc: CRUD, clone, table view and execute."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+
+from segment_svc.adapters.orm import SegmentRow
+from segment_svc.adapters.redis_views import SegmentViews
+from segment_svc.entrypoints.schemas import (
+    CloneRequest,
+    ExecuteRequest,
+    ExecuteResult,
+    MembersOut,
+    SegmentCreate,
+    SegmentList,
+    SegmentOut,
+    SegmentUpdate,
+)
+from segment_svc.service_layer import queries
+from segment_svc.service_layer import segments as uc
+from segment_svc.service_layer.columns import check_columns
+from segment_svc.service_layer.execute import execute_definition
+from segment_svc.service_layer.validation import check_cards, check_segments, parse_definition
+from segshared.keys import Keys
+from segshared.rules import RuleError
+
+
+@dataclass(frozen=True)
+class ApiServices:
+    """Everything the routes use, built by the composition root."""
+
+    ctx: queries.SegmentContext
+    views: SegmentViews
+    keys: Keys
+    partitions: int
+    scratch_ttl_s: int
+
+
+def _services(request: Request) -> ApiServices:
+    services: ApiServices = request.app.state.services
+    return services
+
+
+Services = Annotated[ApiServices, Depends(_services)]
+router = APIRouter(prefix="/segments", tags=["segments"])
+
+
+async def _out(services: ApiServices, rows: list[SegmentRow]) -> list[SegmentOut]:
+    stats = await services.views.stats([(r.id, r.revision) for r in rows])
+    return [
+        SegmentOut(
+            id=r.id,
+            name=r.name,
+            description=r.description,
+            include=r.definition["include"],
+            exclude=r.definition.get("exclude"),
+            revision=r.revision,
+            cloned_from=r.cloned_from,
+            created_at=r.created_at,
+            updated_at=r.updated_at,
+            count=stats[r.id].count,
+            ready=stats[r.id].ready,
+        )
+        for r in rows
+    ]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=SegmentOut)
+async def create(body: SegmentCreate, services: Services) -> SegmentOut:
+    """Save a segment; the worker builds its members (``ready`` turns true)."""
+    row = await uc.create_segment(
+        ctx=services.ctx,
+        name=body.name,
+        description=body.description,
+        include=body.include,
+        exclude=body.exclude,
+    )
+    return (await _out(services, [row]))[0]
+
+
+@router.get("", response_model=SegmentList)
+async def search(
+    services: Services,
+    q: Annotated[str | None, Query(description="Part of the name or description")] = None,
+    card_id: Annotated[int | None, Query(description="Only segments reading this card")] = None,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> SegmentList:
+    """Segments by id, with their sizes."""
+    rows, total = await queries.list_segments(
+        ctx=services.ctx, q=q, card_id=card_id, limit=limit, offset=offset
+    )
+    return SegmentList(items=await _out(services, rows), total=total)
+
+
+@router.post("/execute", response_model=ExecuteResult)
+async def execute(body: ExecuteRequest, services: Services) -> ExecuteResult:
+    """Members of an unsaved definition: exact count and the first page."""
+    defn = parse_definition(body.include, body.exclude, limits=services.ctx.limits)
+    await check_cards(defn, cards=services.ctx.cards)
+    refs = await queries.segment_refs(ctx=services.ctx)
+    check_segments(defn, segment_refs=refs, segment_id=None)
+    columns, sort = check_columns(body.columns, body.sort)
+    page = await execute_definition(
+        defn=defn,
+        views=services.views,
+        keys=services.keys,
+        partitions=services.partitions,
+        columns=columns,
+        sort=sort,
+        descending=body.order == "desc",
+        offset=body.offset,
+        limit=body.limit,
+        ttl_s=services.scratch_ttl_s,
+    )
+    return ExecuteResult(count=page.total, items=page.items)
+
+
+@router.get("/{segment_id}", response_model=SegmentOut)
+async def read(segment_id: int, services: Services) -> SegmentOut:
+    row = await queries.get_segment(ctx=services.ctx, segment_id=segment_id)
+    return (await _out(services, [row]))[0]
+
+
+@router.put("/{segment_id}", response_model=SegmentOut)
+async def update(segment_id: int, body: SegmentUpdate, services: Services) -> SegmentOut:
+    """Change the given fields; a new definition is rebuilt by the worker."""
+    changes = body.model_dump(include=body.model_fields_set)
+    if "name" in changes and changes["name"] is None:
+        raise RuleError("name", "name cannot be null")
+    row = await uc.update_segment(ctx=services.ctx, segment_id=segment_id, changes=changes)
+    return (await _out(services, [row]))[0]
+
+
+@router.delete("/{segment_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete(segment_id: int, services: Services) -> Response:
+    """Delete a segment that no other segment references."""
+    await uc.delete_segment(ctx=services.ctx, segment_id=segment_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{segment_id}/clone", status_code=status.HTTP_201_CREATED, response_model=SegmentOut)
+async def clone(
+    segment_id: int, services: Services, body: CloneRequest | None = None
+) -> SegmentOut:
+    row = await uc.clone_segment(
+        ctx=services.ctx, segment_id=segment_id, name=body.name if body else None
+    )
+    return (await _out(services, [row]))[0]
+
+
+@router.get("/{segment_id}/members", response_model=MembersOut)
+async def members(
+    segment_id: int,
+    services: Services,
+    columns: Annotated[str | None, Query(description="Comma-separated fields")] = None,
+    sort: Annotated[str | None, Query(description="A field; default player_id")] = None,
+    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
+) -> MembersOut:
+    """Table view: a sorted page of the segment's members with the chosen columns."""
+    await queries.get_segment(ctx=services.ctx, segment_id=segment_id)
+    wanted = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
+    cols, sort_field = check_columns(wanted, sort)
+    page = await services.views.page(
+        services.views.shard_keys(segment_id),
+        columns=cols,
+        sort=sort_field,
+        descending=order == "desc",
+        offset=offset,
+        limit=limit,
+    )
+    return MembersOut(total=page.total, items=page.items)

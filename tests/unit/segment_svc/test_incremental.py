@@ -1,0 +1,108 @@
+"""A batch of card changes: dead letters, per-player reduction, only real moves applied.
+
+The Redis port is an in-memory fake here; the Lua script itself is covered by the
+integration tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from segment_svc.domain.catalogue import Catalogue, SegmentSpec
+from segment_svc.domain.changes import PlayerChanges
+from segment_svc.service_layer.incremental import Record, process_batch
+from segshared.partitioning import partition_for
+from segshared.rules import parse_segment_definition
+
+P = 4
+
+
+class FakeMemberships:
+    def __init__(self) -> None:
+        self.segments: dict[str, set[int]] = {}
+        self.applied: list[PlayerChanges] = []
+
+    async def segments_of(self, players: Sequence[tuple[int, str]]) -> list[frozenset[int]]:
+        return [frozenset(self.segments.get(p, set())) for _, p in players]
+
+    async def apply(self, batch: Sequence[PlayerChanges]) -> int:
+        for item in batch:
+            self.applied.append(item)
+            segs = self.segments.setdefault(item.player_id, set())
+            for change in item.changes:
+                (segs.add if change.enter else segs.discard)(change.segment_id)
+        return sum(len(item.changes) for item in batch)
+
+
+class FakeDeadLetters:
+    def __init__(self) -> None:
+        self.sent: list[dict[str, Any]] = []
+
+    async def send(self, **kwargs: Any) -> None:
+        self.sent.append(kwargs)
+
+
+def _record(player: str, card: int, change: str, cards: list[int], n: int) -> Record:
+    doc = {"event_id": f"card:{card}:{change}:e{n}", "version": 1,
+           "occurred_at": "2021-01-01T00:00:00Z", "type": "card_membership_changed",
+           "player_id": player, "card_id": card, "change": change, "cards": cards,
+           "cause": "event", "cause_event_id": f"e{n}"}  # fmt: skip
+    return Record(partition_for(player, P), n, player.encode(), orjson.dumps(doc))
+
+
+CATALOGUE = Catalogue(
+    [
+        SegmentSpec.of(1, 1, parse_segment_definition({"include": {"card": 1}})),
+        SegmentSpec.of(
+            2, 1, parse_segment_definition({"include": {"segment": 1}, "exclude": {"card": 2}})
+        ),
+    ]
+)
+
+
+async def test_applies_the_latest_state_and_dead_letters_the_rest() -> None:
+    memberships, dead = FakeMemberships(), FakeDeadLetters()
+    records = [
+        _record("a", 1, "entered", [1], 1),
+        Record(0, 2, b"x", b"not json"),
+        _record("b", 1, "entered", [1], 3),
+        _record("b", 2, "entered", [1, 2], 4),
+        _record("c", 1, "entered", [1], 5),
+        _record("c", 1, "exited", [], 6),
+    ]
+    outcome = await process_batch(records=records, catalogue=CATALOGUE, memberships=memberships,
+                                  dead_letters=dead, partitions=P)  # fmt: skip
+    assert (outcome.records, outcome.dead_letters, outcome.players) == (6, 1, 3)
+    assert dead.sent[0]["reason"] == "malformed_json"
+    assert memberships.segments == {"a": {1, 2}, "b": {1}}
+    events = {
+        orjson.loads(c.event)["event_id"] for item in memberships.applied for c in item.changes
+    }
+    assert events == {
+        "seg:1:entered:card:1:entered:e1",
+        "seg:2:entered:card:1:entered:e1",
+        "seg:1:entered:card:2:entered:e4",
+    }
+
+
+async def test_redelivery_moves_nothing() -> None:
+    memberships, dead = FakeMemberships(), FakeDeadLetters()
+    records = [_record("a", 1, "entered", [1], 1)]
+    await process_batch(records=records, catalogue=CATALOGUE, memberships=memberships,
+                        dead_letters=dead, partitions=P)  # fmt: skip
+    again = await process_batch(records=records, catalogue=CATALOGUE, memberships=memberships,
+                                dead_letters=dead, partitions=P)  # fmt: skip
+    assert again.events == 0 and len(memberships.applied) == 1
+
+
+async def test_a_record_in_the_wrong_partition_is_dead_lettered() -> None:
+    memberships, dead = FakeMemberships(), FakeDeadLetters()
+    good = _record("a", 1, "entered", [1], 1)
+    wrong = Record((good.partition + 1) % P, 1, good.key, good.value)
+    outcome = await process_batch(records=[wrong], catalogue=CATALOGUE, memberships=memberships,
+                                  dead_letters=dead, partitions=P)  # fmt: skip
+    assert outcome.dead_letters == 1 and dead.sent[0]["reason"] == "wrong_partition"
+    assert memberships.segments == {}
