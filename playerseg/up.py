@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import inspect
 import shutil
 import signal
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 import httpx
 
@@ -19,6 +20,8 @@ from playerseg.devstack.config import DEFAULT_DATA_DIR, service_spec
 from playerseg.devstack.ports import offset_ports
 from playerseg.devstack.report import counts_table, docs_lines, fetch_items
 from playerseg.replay import ReplayError, replay_file
+
+T = TypeVar("T")
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
@@ -38,16 +41,30 @@ def seed(stack: Stack) -> None:
             "up", f"warning: playerseg.demo is not importable ({exc}): not seeding"
         )
         return
-    result = demo.seed(stack.api_url("card-svc"), stack.api_url("segment-svc"))
-    if inspect.isawaitable(result):
-        import asyncio
-
-        asyncio.run(_await(result))
+    card_url, segment_url = stack.api_url("card-svc"), stack.api_url("segment-svc")
+    watched(stack, lambda: demo.seed(card_url, segment_url))
     stack.supervisor.log("up", "default catalog seeded")
 
 
-async def _await(awaitable: Any) -> Any:
-    return await awaitable
+def watched(stack: Stack, fn: Callable[[], T]) -> T:
+    """Run ``fn`` in a thread, failing fast with ChildDied if a service dies meanwhile."""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def target() -> None:
+        try:
+            outcome.append(fn())
+        except BaseException as exc:
+            failure.append(exc)
+
+    thread = threading.Thread(target=target, name="up-seed", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        stack.supervisor.check()
+        thread.join(0.2)
+    if failure:
+        raise failure[0]
+    return outcome[0]
 
 
 def replay(stack: Stack, path: Path, rate: float | None) -> None:
@@ -112,7 +129,14 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         stack.supervisor.log("up", "stopping")
         return 0
-    except (ChildDied, IdleTimeout, ReplayError, RuntimeError, TimeoutError) as exc:
+    except (
+        ChildDied,
+        IdleTimeout,
+        ReplayError,
+        RuntimeError,
+        TimeoutError,
+        httpx.HTTPError,
+    ) as exc:
         stack.supervisor.log("up", f"error: {exc}")
         return 1
     finally:

@@ -11,5 +11,5 @@ from kafka.partitioner.default import murmur2
 
 
 def partition_for(player_id: str, partitions: int) -> int:
-    """The partition of ``player_id`` among ``partitions``, as Kafka's default partitioner picks it."""
+    """The partition Kafka's default partitioner picks for ``player_id``."""
     return (murmur2(player_id.encode("utf-8")) & 0x7FFFFFFF) % partitions

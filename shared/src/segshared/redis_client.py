@@ -10,7 +10,7 @@ from redis.commands.core import AsyncScript
 
 
 def make_redis(url: str, **options: Any) -> Redis:
-    """An asyncio Redis client returning bytes (profile values are decoded by the field registry)."""
+    """An asyncio Redis client returning bytes; the field registry decodes profile values."""
     options.setdefault("decode_responses", False)
     options.setdefault("health_check_interval", 30)
     return Redis.from_url(url, **options)

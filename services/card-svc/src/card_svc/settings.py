@@ -23,6 +23,8 @@ class CardSettings(PlatformSettings):
     host: str = Field("127.0.0.1", validation_alias=_env("host"))
     port: int = Field(8101, ge=1, le=65535, validation_alias=_env("port"))
     segment_svc_url: str = Field("http://127.0.0.1:8102", validation_alias=_env("segment_svc_url"))
+    app_id: str = Field(SERVICE, validation_alias=_env("app_id"), description="consumer group")
+    datadir: str = Field(".run/card-svc-worker", validation_alias=_env("datadir"))
     batch_size: int = Field(2000, ge=1, le=100_000, validation_alias=_env("batch_size"))
     batch_within_s: float = Field(0.2, gt=0, validation_alias=_env("batch_within_s"))
     clock_tick_s: float = Field(0.5, gt=0, validation_alias=_env("clock_tick_s"))

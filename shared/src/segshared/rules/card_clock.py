@@ -24,11 +24,9 @@ CLOCK_RESOLUTION = timedelta(milliseconds=1)
 
 
 def next_clock_change(rule: CardRule, facts: PlayerFacts, clock: datetime) -> datetime | None:
-    """The earliest instant > clock at which the rule could change with no new event, if any.
-
-    May be early (an evaluation that changes nothing), never late. Schedule it rounded *up*
-    to the clock's millisecond.
-    """
+    """The earliest instant > clock at which the rule could change with no new event, or None."""
+    # May be early (an evaluation that changes nothing), never late. Callers schedule it rounded
+    # *up* to the clock's millisecond, or the re-evaluation would run one tick too soon.
     best: datetime | None = None
     for _, cond in iter_conditions(rule):
         for moment in _candidates(cond, facts, clock):

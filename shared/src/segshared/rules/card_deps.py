@@ -18,15 +18,13 @@ from segshared.rules.card_model import (
 
 @dataclass(frozen=True, slots=True)
 class RuleDependencies:
-    """Inputs of a rule.
+    """Inputs of a rule: what can change its value for one player."""
 
-    `events`: contract event types (player.events `type`) whose arrival can change the rule's
-    value for that player. A player's first event of any type can change every rule (a new
-    player has no values yet), so evaluate all cards for a newly seen player.
-    `windows`: (metric event kind as written, e.g. "bet_won", window) pairs; retain those events
-    for at least the window. `metrics`: every metric the facts must answer.
-    """
-
+    # events: contract event types (player.events `type`) whose arrival can change the value.
+    #   A player's first event of any type can change every rule (a new player has no values
+    #   yet), so evaluate all cards for a newly seen player.
+    # windows: (metric event kind as written, e.g. "bet_won", window); retain those events at
+    #   least that long. metrics: every metric the facts must answer.
     events: frozenset[str]
     fields: frozenset[str]
     windows: frozenset[tuple[str, timedelta]]

@@ -34,8 +34,15 @@ def holds(op: Op, actual: Any, value: Value, clock: datetime) -> bool:
         return order != 0  # incomparable values are unequal
     if order is None:
         return False
-    return {"eq": order == 0, "lt": order < 0, "lte": order <= 0, "gt": order > 0,
-            "gte": order >= 0}[op]  # fmt: skip
+    if op == "eq":
+        return order == 0
+    if op == "lt":
+        return order < 0
+    if op == "lte":
+        return order <= 0
+    if op == "gt":
+        return order > 0
+    return op == "gte" and order >= 0
 
 
 def compare(actual: Any, operand: Operand, clock: datetime) -> int | None:

@@ -23,11 +23,9 @@ def compute_metric(
     window: timedelta | None,
     clock: datetime,
 ) -> Any:
-    """`fn` over (occurred_at, properties) events of one kind; count/sum give 0 over none.
-
-    All-time metrics (window None) take every event given: evaluate at a clock no older than
-    the player's newest event. Events lacking the property are skipped by all but count.
-    """
+    """`fn` over (occurred_at, properties) events of one kind; count/sum give 0 over none."""
+    # All-time metrics (window None) take every event given, so evaluate at a clock no older
+    # than the player's newest event. Events lacking the property count only for count.
     chosen = sorted((e for e in events if in_window(e[0], window, clock)), key=lambda e: e[0])
     if fn == "count":
         return len(chosen)

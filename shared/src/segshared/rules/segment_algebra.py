@@ -58,11 +58,10 @@ def compile_set_algebra(
     scratch_key: Callable[[], str],
     dest: str,
 ) -> SetProgram:
-    """The set algebra that stores the definition's members of one shard into `dest`.
-
-    All keys must be in one Redis Cluster slot (one shard's hash tag). Missing keys are empty
-    sets. Intermediate results go to `dest` where they can, else to fresh `scratch_key()` keys.
-    """
+    """The set algebra that stores the definition's members of one shard into `dest`."""
+    # All keys must share one shard's hash tag (one Redis Cluster slot); missing keys read as
+    # empty sets. Intermediates go to `dest` where they can, else to fresh scratch_key() keys,
+    # so run the ops in one MULTI/EXEC or script when `dest` is visible to readers.
     program = SetProgram()
 
     def new_scratch() -> str:

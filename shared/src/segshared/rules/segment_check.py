@@ -34,11 +34,9 @@ def validate_segment_definition(
     known_segments: Container[int] | None = None,
     segment_id: int | None = None,
 ) -> None:
-    """Raise RuleError naming the first node over a limit, empty, or referencing what is not there.
-
-    `known_cards`/`known_segments` (when given) are the ids that exist; `segment_id` is the
-    definition's own id, which it may not reference. Longer cycles: SegmentGraph.check_acyclic_with.
-    """
+    """Raise RuleError naming the first node over a limit, empty, or referencing nothing known."""
+    # known_cards/known_segments (when given) are the ids that exist; segment_id is the
+    # definition's own id. Longer cycles are SegmentGraph.check_acyclic_with's job.
     for count, (path, node, depth) in enumerate(walk(defn), start=1):
         if depth > max_depth:
             raise RuleError(path, f"nodes nest more than {max_depth} levels; flatten the groups")

@@ -35,7 +35,7 @@ def build_worker(
     app: faust.App | None = None,
 ) -> tuple[faust.App, WorkerContext]:
     """The Faust app of the worker over the given adapters (composition root)."""
-    app = app or make_faust_app(SERVICE, settings)
+    app = app or make_faust_app(settings.app_id, settings, datadir=settings.datadir)
 
     async def send(topic: str, key: bytes | None, value: bytes) -> None:
         await app.producer.send_and_wait(topic, key, value, None, None, None)
@@ -94,16 +94,13 @@ def build_worker(
 
 def main() -> None:
     settings = CardSettings.load()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
     engine = make_engine(settings.database_url)
     app, _ = build_worker(
         settings,
         redis=make_redis(settings.redis_url),
         session_factory=make_session_factory(engine),
     )
-    app.main()
+    faust.Worker(app, loglevel=settings.log_level.lower()).execute_from_commandline()
 
 
 if __name__ == "__main__":

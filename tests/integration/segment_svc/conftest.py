@@ -1,0 +1,167 @@
+"""Fixtures of the segment-svc integration tests (on top of tests/conftest.py).
+
+card-svc's catalogue is served by a tiny local HTTP server: these tests seed card sets in
+Redis directly and need card-svc only to answer "which of these card ids exist".
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+import psycopg
+import pytest
+from redis import Redis
+
+from segment_svc.adapters.card_catalogue import HttpCardCatalogue
+from segment_svc.adapters.lifecycle_publisher import KafkaLifecyclePublisher
+from segment_svc.entrypoints.api import create_app
+from segment_svc.entrypoints.migrate import migrate
+from segment_svc.settings import SegmentSettings
+from segshared.db import make_engine, make_session_factory
+from segshared.redis_client import make_redis
+from segshared.topics import (
+    CARD_MEMBERSHIP,
+    SEGMENT_LIFECYCLE,
+    SEGMENT_MEMBERSHIP,
+    dlq,
+)
+
+PG_ADMIN_DSN = os.environ.get("PLAYERSEG_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+PARTITIONS = 8
+TOPICS = (CARD_MEMBERSHIP, dlq(CARD_MEMBERSHIP), SEGMENT_MEMBERSHIP, SEGMENT_LIFECYCLE)
+
+
+@pytest.fixture
+def seg_db_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database per test: the worker reads every segment in it."""
+    name = f"segsvc_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=5)
+    except psycopg.OperationalError as exc:
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_DSN}: {exc}")
+    with admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+        try:
+            migrate(url)
+            yield url
+        finally:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+class CardCatalogueStub:
+    """Answers ``GET /cards?ids=...`` for the card ids in ``known``."""
+
+    def __init__(self) -> None:
+        self.known: set[int] = set()
+        stub = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                query = parse_qs(urlparse(self.path).query)
+                ids = [int(i) for i in query.get("ids", [""])[0].split(",") if i]
+                body = json.dumps({"items": [{"id": i} for i in ids if i in stub.known]})
+                self.send_response(200)
+                self.send_header("content-type", "application/json")
+                self.end_headers()
+                self.wfile.write(body.encode())
+
+            def log_message(self, *args: Any) -> None:
+                return None
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def card_catalogue() -> Iterator[CardCatalogueStub]:
+    stub = CardCatalogueStub()
+    yield stub
+    stub.close()
+
+
+@pytest.fixture
+def seg_settings(
+    kafka_bootstrap: str, redis_url: str, seg_db_url: str, card_catalogue: CardCatalogueStub,
+    create_topics: Callable[..., list[str]],
+) -> SegmentSettings:  # fmt: skip
+    """Settings on the session broker and Redis, with a key prefix and group of this test."""
+    create_topics(partitions=PARTITIONS, topics=TOPICS)
+    token = uuid.uuid4().hex[:8]
+    return SegmentSettings(
+        kafka_bootstrap=kafka_bootstrap,
+        redis_url=redis_url,
+        partitions=PARTITIONS,
+        key_prefix=f"t{token}:",
+        database_url=seg_db_url,
+        card_svc_url=card_catalogue.url,
+        app_id=f"segment-svc-{token}",
+    )
+
+
+@pytest.fixture
+def sync_redis(redis_url: str) -> Iterator[Redis]:
+    client = Redis.from_url(redis_url)
+    yield client
+    client.close()
+
+
+@dataclass
+class Api:
+    client: httpx.AsyncClient
+    settings: SegmentSettings
+
+    async def create(self, name: str, include: Any, exclude: Any = None, **kw: Any) -> Any:
+        body = {"name": name, "include": include, "exclude": exclude, **kw}
+        response = await self.client.post("/segments", json=body)
+        assert response.status_code == 201, response.text
+        return response.json()
+
+
+async def open_api(settings: SegmentSettings) -> AsyncIterator[Api]:
+    engine = make_engine(settings.database_url)
+    redis = make_redis(settings.redis_url)
+    publisher = KafkaLifecyclePublisher(bootstrap_servers=settings.bootstrap_servers)
+    app = create_app(
+        settings=settings, engine=engine, session_factory=make_session_factory(engine),
+        redis=redis, cards=HttpCardCatalogue(base_url=settings.card_svc_url), publisher=publisher,
+    )  # fmt: skip
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://segment-svc") as client,
+    ):
+        yield Api(client, settings)
+    await redis.aclose()
+    publisher.close()
+    engine.dispose()
+
+
+@pytest.fixture
+async def api(seg_settings: SegmentSettings) -> AsyncIterator[Api]:
+    """The real API app (in process, over ASGI) wired to real adapters."""
+    async for harness in open_api(seg_settings):
+        yield harness
+
+
+@pytest.fixture
+def tmp(tmp_path: Path) -> Path:
+    return tmp_path
