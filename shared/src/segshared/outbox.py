@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from redis.asyncio import Redis
 
@@ -25,8 +26,11 @@ FIELD_TOPIC = "t"
 FIELD_KEY = "k"
 FIELD_VALUE = "v"
 
-#: ``send(topic, key, value, partition)`` must return once the broker has acknowledged.
-Publish = Callable[[str, bytes, bytes, int], Awaitable[None]]
+#: ``publish(topic, key, value, partition)`` enqueues one record on the producer and returns
+#: an awaitable that completes when the broker has acknowledged it. Enqueueing one record at
+#: a time keeps a shard's events in order on its partition; awaiting the acks together keeps
+#: the producer's batching.
+Publish = Callable[[str, bytes, bytes, int], Awaitable[Awaitable[Any]]]
 
 
 @dataclass
@@ -45,21 +49,15 @@ class OutboxRelay:
         total = 0
         for p in partitions:
             stream = self.keys.outbox(p, self.service)
-            entries = await self.redis.xrange(stream, count=self.batch_size)
+            entries: list[Any] = await self.redis.xrange(stream, count=self.batch_size) or []
             if not entries:
                 continue
-            await asyncio.gather(
-                *(
-                    self.publish(_s(f[FIELD_TOPIC]), _b(f[FIELD_KEY]), _b(f[FIELD_VALUE]), p)
-                    for _, f in entries
-                )
-            )
-            last_id = _s(entries[-1][0])
-            # Trim everything up to and including what was published; XDEL of the ids keeps
-            # it exact even if the script appended in between.
+            records = [_record(fields) for _, fields in entries]
+            acks = [await self.publish(t, k, v, p) for t, k, v in records]
+            await asyncio.gather(*acks)
+            # Delete exactly what was acknowledged; scripts may have appended meanwhile.
             await self.redis.xdel(stream, *[eid for eid, _ in entries])
             total += len(entries)
-            log.debug("relayed %d events from %s up to %s", len(entries), stream, last_id)
         return total
 
     async def run(self, partitions: Callable[[], Iterable[int]]) -> None:
@@ -80,6 +78,12 @@ class OutboxRelay:
         for p in partitions:
             pipe.xlen(self.keys.outbox(p, self.service))
         return int(sum(await pipe.execute()))
+
+
+def _record(fields: dict[Any, Any]) -> tuple[str, bytes, bytes]:
+    """(topic, key, value) of an entry, whether the client decodes replies or not."""
+    named = {_s(name): value for name, value in fields.items()}
+    return _s(named[FIELD_TOPIC]), _b(named[FIELD_KEY]), _b(named[FIELD_VALUE])
 
 
 def _s(value: bytes | str) -> str:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import faust
 
 from segshared.settings import PlatformSettings
 
 
-def make_faust_app(app_id: str, settings: PlatformSettings, **overrides: object) -> faust.App:
+def make_faust_app(app_id: str, settings: PlatformSettings, **overrides: Any) -> faust.App:
     """A Faust app: at-least-once, no exactly-once (the test broker has no transactions),
     in-memory tables (state lives in Redis), short group timeouts for quick joins."""
-    options: dict[str, object] = {
+    options: dict[str, Any] = {
         "broker": [f"kafka://{s}" for s in settings.bootstrap_servers],
         "store": "memory://",
         "processing_guarantee": "at_least_once",

@@ -49,5 +49,7 @@ def settled(
     return PlayerEventIn(f"bet:{bet}:settled", "bet_settled", player, ms(when), data)
 
 
-def event(kind: str, event_id: str, when: datetime, player: str = "p1", **data: Any) -> PlayerEventIn:
+def event(
+    kind: str, event_id: str, when: datetime, player: str = "p1", **data: Any
+) -> PlayerEventIn:
     return PlayerEventIn(event_id, kind, player, ms(when), data)

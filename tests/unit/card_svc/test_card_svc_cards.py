@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import orjson
+from card_svc_events import HORIZON_MS, at, ms, placed
 
 from card_svc.domain.cards import CardDef, affected_cards, due_at, evaluate, forget_cards
 from card_svc.domain.changes import backfill_cause, clock_cause, event_cause, membership_events
 from card_svc.domain.state import PlayerState
-from card_svc_events import HORIZON_MS, at, ms, placed
 from playerseg.demo.catalog import CARDS
 
 RULES = {name: rule for name, _, rule in CARDS}

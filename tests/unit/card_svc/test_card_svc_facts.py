@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from card_svc_events import HORIZON_MS, at, placed, settled
+
 from card_svc.domain.facts import StateFacts
 from card_svc.domain.state import PlayerState
-from card_svc_events import HORIZON_MS, at, placed, settled
 
 DAY = timedelta(days=1)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from card_svc_events import DAY_MS, HORIZON_MS, at, event, ms, placed, settled
+
 from card_svc.domain.facts import StateFacts
 from card_svc.domain.state import Outcome, PlayerState
-from card_svc_events import DAY_MS, HORIZON_MS, at, event, ms, placed, settled
 
 
 def fold(*events, state: PlayerState | None = None) -> PlayerState:  # type: ignore[no-untyped-def]

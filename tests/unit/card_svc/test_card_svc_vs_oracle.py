@@ -5,15 +5,21 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
+from card_svc_events import HORIZON_MS, ms
 
 from card_svc.domain.cards import CardDef, evaluate
 from card_svc.domain.events import PlayerEventIn
 from card_svc.domain.facts import StateFacts
 from card_svc.domain.state import PlayerState
-from card_svc_events import HORIZON_MS, ms
 from playerseg.demo.catalog import CARDS
-from tests.oracle.bets_oracle import DEFAULT_BETS_PATH, card_members, clock, load_bets, profile_row
-from tests.oracle.bets_oracle import player_figures
+from tests.oracle.bets_oracle import (
+    DEFAULT_BETS_PATH,
+    card_members,
+    clock,
+    load_bets,
+    player_figures,
+    profile_row,
+)
 
 
 def _events(row) -> list[PlayerEventIn]:  # type: ignore[no-untyped-def]
@@ -27,7 +33,9 @@ def _events(row) -> list[PlayerEventIn]:  # type: ignore[no-untyped-def]
         "bonus": row.bonus_paid if won and row.bonus is not None else None,
     }
     return [
-        PlayerEventIn(f"bet:{row.bet_id}:placed", "bet_placed", row.player_id, t, {"amount": row.bet}),
+        PlayerEventIn(
+            f"bet:{row.bet_id}:placed", "bet_placed", row.player_id, t, {"amount": row.bet}
+        ),
         PlayerEventIn(f"bet:{row.bet_id}:settled", "bet_settled", row.player_id, t, settle),
     ]
 

@@ -4,7 +4,7 @@ card sets, re-evaluate window cards as the clock passes, backfill, relay the out
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import faust
@@ -40,8 +40,8 @@ def build_worker(
     async def send(topic: str, key: bytes | None, value: bytes) -> None:
         await app.producer.send_and_wait(topic, key, value, None, None, None)
 
-    async def publish(topic: str, key: bytes, value: bytes, partition: int) -> None:
-        await app.producer.send_and_wait(topic, key, value, partition, None, None)
+    async def publish(topic: str, key: bytes, value: bytes, partition: int) -> Awaitable[Any]:
+        return await app.producer.send(topic, key, value, partition, None, None)
 
     ctx = WorkerContext(
         store=StateStore(redis, settings.keys),

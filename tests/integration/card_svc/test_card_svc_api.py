@@ -1,0 +1,101 @@
+"""The card-svc HTTP API: validation, uploads, listing, members, and deleting a card that a
+real segment-svc segment uses."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from card_svc_it import wait_until
+from conftest import CardEnv
+
+from playerseg.demo.catalog import CARDS
+from playerseg.devstack.ports import free_port
+
+RULES = {name: rule for name, _, rule in CARDS}
+
+
+async def test_validation_listing_and_members(api: httpx.AsyncClient) -> None:
+    bad = {"metric": {"fn": "max", "event": "bet_placed", "property": "colour"}, "op": "gte",
+           "value": 1}  # fmt: skip
+    r = await api.post("/cards", json={"name": "Bad", "rule": bad})
+    assert r.status_code == 422 and r.json()["errors"][0]["loc"].startswith("rule")
+    r = await api.post("/cards", json={"name": "", "rule": RULES["High rollers"]})
+    assert r.status_code == 422
+    r = await api.post("/cards", json={"name": "High", "rule": RULES["High rollers"]})
+    assert r.status_code == 201
+    card = r.json()
+    assert card["kind"] == "rule" and card["revision"] == 1 and card["count"] == 0
+    assert card["ready"] is False  # no worker has evaluated it
+    r = await api.post("/cards", json={"name": "High", "rule": RULES["Net losers"]})
+    assert r.status_code == 409 and "already exists" in r.json()["detail"]
+
+    r = await api.post("/cards/upload", data={"name": "List"},
+                       files={"file": ("l.csv", "player_id\n1\nbad id\n", "text/csv")})  # fmt: skip
+    assert r.status_code == 422 and r.json()["errors"][0]["line"] == 3
+    r = await api.post("/cards/upload", data={"name": "List"},
+                       files={"file": ("l.csv", "1\n2\n", "text/csv")})  # fmt: skip
+    assert r.status_code == 201 and r.json()["kind"] == "static"
+    static_id = r.json()["id"]
+    r = await api.put(f"/cards/{static_id}", json={"rule": RULES["Net losers"]})
+    assert r.status_code == 422
+    r = await api.put(f"/cards/{card['id']}", json={"description": "big stakes"})
+    assert r.status_code == 200 and r.json()["revision"] == 2
+
+    page = (await api.get("/cards", params={"q": "big"})).json()
+    assert [c["name"] for c in page["items"]] == ["High"] and page["total"] == 1
+    page = (await api.get("/cards", params={"ids": f"{static_id}"})).json()
+    assert [c["id"] for c in page["items"]] == [static_id]
+    assert (await api.get("/cards/999999")).status_code == 404
+
+    r = await api.get(f"/cards/{card['id']}/members", params={"columns": "player_id,nope"})
+    assert r.status_code == 422 and "nope" in r.json()["detail"]
+    r = await api.get(f"/cards/{card['id']}/members", params={"columns": "bets_count",
+                                                               "sort": "bets_count"})  # fmt: skip
+    assert r.status_code == 200 and r.json()["total"] == 0
+    fields = (await api.get("/fields")).json()["items"]
+    assert {"net_result", "total_bonus", "last_bet_at"} <= {f["name"] for f in fields}
+    stats = (await api.get("/stats")).json()
+    assert stats["outbox_pending"] == 0 and stats["dead_letters"] == {}
+
+
+@pytest.mark.timeout(180)
+async def test_delete_is_refused_while_a_segment_uses_the_card(
+    card_env: CardEnv, pg_url: str
+) -> None:
+    pytest.importorskip("segment_svc")
+    card_port, seg_port = free_port(), free_port()
+    card_url, seg_url = f"http://127.0.0.1:{card_port}", f"http://127.0.0.1:{seg_port}"
+    seg_env = {
+        "SEGMENT_SVC_DATABASE_URL": pg_url,
+        "SEGMENT_SVC_PORT": str(seg_port),
+        "SEGMENT_SVC_CARD_SVC_URL": card_url,
+    }
+    migrate = card_env.start("segment_svc.entrypoints.migrate", **seg_env)
+    assert migrate.wait(timeout=60) == 0
+    card_env.start("card_svc.entrypoints.api", CARD_SVC_PORT=str(card_port),
+                   CARD_SVC_SEGMENT_SVC_URL=seg_url)  # fmt: skip
+    card_env.start("segment_svc.entrypoints.api", **seg_env)
+    async with httpx.AsyncClient(timeout=10) as client:
+
+        async def up(url: str) -> bool:
+            try:
+                return (await client.get(f"{url}/health")).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        await wait_until(lambda: up(card_url), timeout_s=60, what="card-svc API")
+        await wait_until(lambda: up(seg_url), timeout_s=60, what="segment-svc API")
+        r = await client.post(
+            f"{card_url}/cards", json={"name": "Net", "rule": RULES["Net losers"]}
+        )
+        card_id = r.json()["id"]
+        r = await client.post(f"{seg_url}/segments",
+                              json={"name": "Losers", "include": {"card": card_id}})  # fmt: skip
+        assert r.status_code == 201, r.text
+        r = await client.delete(f"{card_url}/cards/{card_id}")
+        assert r.status_code == 409, r.text
+        assert "'Losers'" in r.json()["detail"]
+        assert (await client.get(f"{card_url}/cards/{card_id}")).status_code == 200
+        r = await client.delete(f"{card_url}/cards/{card_id}", params={"force": "true"})
+        assert r.status_code == 204
+        assert (await client.get(f"{card_url}/cards/{card_id}")).status_code == 404
