@@ -83,7 +83,9 @@ def replay(stack: Stack, path: Path, rate: float | None) -> None:
         f"published {stats.events:,} events ({stats.skipped} rows skipped) in "
         f"{stats.seconds:.1f}s, {stats.events_per_s:,.0f} events/s; waiting until idle",
     )
-    snap = stack.wait_idle(timeout_s=1800)
+    snap = stack.wait_idle(
+        timeout_s=1800, report=lambda busy: log("up", f"still busy: {busy.describe()}")
+    )
     log("up", f"pipeline idle ({snap.describe()})")
 
 

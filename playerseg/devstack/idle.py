@@ -98,6 +98,8 @@ def wait_idle(
     stable_s: float = 2.0,
     poll_s: float = 0.5,
     check: Callable[[], None] | None = None,
+    report: Callable[[Snapshot], None] | None = None,
+    report_every_s: float = 15.0,
 ) -> Snapshot:
     """Block until the pipeline is idle and stays so, with no new record, for ``stable_s``.
 
@@ -105,7 +107,8 @@ def wait_idle(
     broker lists, over the topics it has committed) has committed up to the end of its
     topics, every record of each ``must_consume`` topic has been committed by some group,
     and every Redis outbox stream ``<key_prefix>outbox:*`` is empty. ``check`` is called each
-    round (e.g. to fail fast when a service died). Raises :class:`IdleTimeout`.
+    round (e.g. to fail fast when a service died); ``report`` gets a busy snapshot every
+    ``report_every_s``. Raises :class:`IdleTimeout`.
     """
     deadline = time.monotonic() + timeout_s
     must = list(must_consume)
@@ -113,6 +116,7 @@ def wait_idle(
     client = redis.Redis.from_url(redis_url)
     try:
         since: float | None = None
+        reported = time.monotonic()
         seen: dict[TopicPartition, int] | None = None
         while True:
             if check is not None:
@@ -126,6 +130,9 @@ def wait_idle(
             seen = snap.ends
             if since is not None and now - since >= stable_s:
                 return snap
+            if report is not None and not snap.idle and now - reported >= report_every_s:
+                report(snap)
+                reported = now
             if now > deadline:
                 raise IdleTimeout(
                     f"the pipeline is not idle after {timeout_s:.0f}s: {snap.describe()}"

@@ -1,0 +1,140 @@
+"""Synthetic definitions and card.membership traffic, and a plain-Python evaluation of them.
+
+Pure: no I/O. Nodes name cards and segments by their position (``{"card": 3}`` is the fourth
+card created); :func:`resolve` maps positions to the ids the APIs returned.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+Node = dict[str, Any]
+EPOCH = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class SegmentShape:
+    include: Node
+    exclude: Node | None
+
+
+def _leaf(rng: random.Random, cards: int) -> Node:
+    return {"card": rng.randrange(cards)}
+
+
+def _tree(rng: random.Random, depth: int, cards: int) -> Node:
+    if depth == 0 or rng.random() < 0.4:
+        return _leaf(rng, cards)
+    op = rng.choice(("and", "or"))
+    return {op: [_tree(rng, depth - 1, cards) for _ in range(rng.randint(2, 3))]}
+
+
+def segment_shapes(rng: random.Random, *, segments: int, cards: int) -> list[SegmentShape]:
+    """Random and/or trees over the cards, some with an exclude block, some reading an
+    earlier segment (so references are acyclic by construction)."""
+    shapes = []
+    for i in range(segments):
+        children = [_tree(rng, 2, cards) for _ in range(rng.randint(2, 3))]
+        if i >= 5 and rng.random() < 0.2:
+            children.append({"segment": rng.randrange(i)})
+        include = {rng.choice(("and", "or")): children}
+        exclude = None
+        if rng.random() < 0.4:
+            exclude = {"or": [_leaf(rng, cards) for _ in range(rng.randint(1, 2))]}
+        shapes.append(SegmentShape(include, exclude))
+    return shapes
+
+
+def resolve(node: Any, cards: Sequence[int], segments: Sequence[int]) -> Any:
+    """``node`` with card and segment positions replaced by real ids."""
+    if isinstance(node, dict):
+        if "card" in node:
+            return {"card": cards[node["card"]]}
+        if "segment" in node:
+            return {"segment": segments[node["segment"]]}
+        return {k: resolve(v, cards, segments) for k, v in node.items()}
+    if isinstance(node, list):
+        return [resolve(v, cards, segments) for v in node]
+    return node
+
+
+def holds(node: Node, cards: frozenset[int], segments: Mapping[int, bool]) -> bool:
+    """Whether a player with ``cards`` (and those segment memberships) matches ``node``."""
+    if "card" in node:
+        return node["card"] in cards
+    if "segment" in node:
+        return segments[node["segment"]]
+    if "and" in node:
+        return all(holds(child, cards, segments) for child in node["and"])
+    return any(holds(child, cards, segments) for child in node["or"])
+
+
+def memberships(
+    definitions: Sequence[tuple[int, Node, Node | None]], cards: frozenset[int]
+) -> dict[int, bool]:
+    """Segment id -> membership of one player; ``definitions`` in creation (dependency) order."""
+    out: dict[int, bool] = {}
+    for segment_id, include, exclude in definitions:
+        out[segment_id] = holds(include, cards, out) and not (
+            exclude is not None and holds(exclude, cards, out)
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Change:
+    """One CardMembershipChanged, as the JSON document a card-svc worker would emit."""
+
+    player_id: str
+    doc: dict[str, Any]
+
+
+def card_changes(
+    rng: random.Random, *, events: int, players: int, card_ids: Sequence[int]
+) -> tuple[list[Change], dict[str, frozenset[int]]]:
+    """``events`` changes, each flipping one card of a random player, with the player's whole
+    card set after it; and every touched player's final card set."""
+    held: dict[str, set[int]] = {}
+    changes = []
+    for seq in range(events):
+        player = str(3_000_000 + rng.randrange(players))
+        cards = held.setdefault(player, set())
+        card = rng.choice(card_ids)
+        change = "exited" if card in cards else "entered"
+        (cards.discard if change == "exited" else cards.add)(card)
+        when = (EPOCH + timedelta(milliseconds=seq)).isoformat().replace("+00:00", "Z")
+        doc = {
+            "event_id": f"card:{card}:{change}:bench:{seq}",
+            "version": 1,
+            "occurred_at": when,
+            "type": "card_membership_changed",
+            "player_id": player,
+            "card_id": card,
+            "change": change,
+            "cards": sorted(cards),
+            "cause": "event",
+            "cause_event_id": f"bench:{seq}",
+        }
+        changes.append(Change(player, doc))
+    return changes, {p: frozenset(c) for p, c in held.items()}
+
+
+def expected_members(
+    definitions: Sequence[tuple[int, Node, Node | None]], final: Mapping[str, frozenset[int]]
+) -> dict[int, set[str]]:
+    """Segment id -> members, from every player's final card set."""
+    members: dict[int, set[str]] = {segment_id: set() for segment_id, _, _ in definitions}
+    for player, cards in final.items():
+        for segment_id, member in memberships(definitions, cards).items():
+            if member:
+                members[segment_id].add(player)
+    return members
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]

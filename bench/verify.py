@@ -1,0 +1,29 @@
+"""Checks that a benchmark computed the right answer, against the independent test oracle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+
+def _items(url: str) -> list[dict[str, Any]]:
+    response = httpx.get(url, params={"limit": 1000}, timeout=60.0)
+    response.raise_for_status()
+    items: list[dict[str, Any]] = response.json()["items"]
+    return items
+
+
+def catalog_counts_match(card_url: str, segment_url: str, bets: Path) -> list[str]:
+    """Cards and segments whose count differs from the oracle's (tests/oracle), as lines."""
+    # The oracle lives with the tests; python -m bench runs from the repository root.
+    from tests.oracle.bets_oracle import card_members, load_bets, segment_members
+
+    cards = card_members(load_bets(bets))
+    want = {name: len(ids) for name, ids in (cards | segment_members(cards)).items()}
+    got = {
+        i["name"]: i["count"]
+        for i in _items(f"{card_url}/cards") + _items(f"{segment_url}/segments")
+    }
+    return [f"{n!r}: {got.get(n)} (oracle {c})" for n, c in sorted(want.items()) if got.get(n) != c]

@@ -1,0 +1,117 @@
+"""The whole platform started from code for the e2e tests, with readers over its state."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from playerseg.demo import seed
+from playerseg.devstack import Stack, StackConfig, free_ports
+from playerseg.devstack.config import DEFAULT_BETS
+from playerseg.replay import ReplayStats, replay_file
+from tests.e2e.readers import ApiReader, RedisReader, member_ids
+
+REQUIRED = ("card-api", "card-worker", "segment-api", "segment-worker")
+IDLE_TIMEOUT_S = 600.0
+IDLE_STABLE_S = 3.0  # longer than a clock tick and an outbox relay round, so both are seen
+
+
+@dataclass
+class Pipeline:
+    """A running stack, seeded with the default catalog; name -> id of its cards and segments."""
+
+    stack: Stack
+    log_path: Path
+    api: ApiReader
+    redis: RedisReader
+    card_ids: dict[str, int] = field(default_factory=dict)
+    segment_ids: dict[str, int] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def partitions(self) -> int:
+        return self.stack.config.partitions
+
+    def replay(self, path: Path = DEFAULT_BETS) -> ReplayStats:
+        """Publish the bets file at full speed, then wait until every service is idle."""
+        started = time.monotonic()
+        stats = replay_file(
+            path, bootstrap=self.stack.bootstrap, partitions=self.partitions, progress=False
+        )
+        self.wait_idle()
+        self.timings[f"replay+idle #{len(self.timings)}"] = time.monotonic() - started
+        return stats
+
+    def wait_idle(self) -> None:
+        self.stack.wait_idle(timeout_s=IDLE_TIMEOUT_S, stable_s=IDLE_STABLE_S)
+
+    def load_catalog_ids(self) -> None:
+        self.card_ids = {c["name"]: int(c["id"]) for c in self.api.cards()}
+        self.segment_ids = {s["name"]: int(s["id"]) for s in self.api.segments()}
+
+    # members --------------------------------------------------------------------------------
+    def cards_via_api(self) -> dict[str, set[str]]:
+        return {
+            name: member_ids(f"card {name!r}", *self.api.card_rows(card_id))
+            for name, card_id in self.card_ids.items()
+        }
+
+    def segments_via_api(self) -> dict[str, set[str]]:
+        return {
+            name: member_ids(f"segment {name!r}", *self.api.segment_rows(segment_id))
+            for name, segment_id in self.segment_ids.items()
+        }
+
+    def cards_via_redis(self) -> dict[str, set[str]]:
+        return {name: self.redis.card(card_id) for name, card_id in self.card_ids.items()}
+
+    def segments_via_redis(self) -> dict[str, set[str]]:
+        return {name: self.redis.segment(sid) for name, sid in self.segment_ids.items()}
+
+    def log_excerpt(self, lines: int = 30) -> str:
+        """Where the services' output is, and its last error lines, for failure messages."""
+        text = self.log_path.read_text(errors="replace").splitlines()
+        errors = [ln for ln in text if "ERROR" in ln or "Traceback" in ln or "Error:" in ln]
+        tail = "\n".join(errors[-lines:]) or "(no error lines)"
+        return f"service output: {self.log_path} ({len(errors)} error lines; last ones:)\n{tail}"
+
+
+@contextmanager
+def running_pipeline(*, database_url: str, work_dir: Path) -> Iterator[Pipeline]:
+    """A fresh stack on free ports (no clash with ``./dev up``), seeded with the default catalog."""
+    data_dir = work_dir / "run"
+    config = StackConfig(
+        ports=free_ports(),
+        data_dir=data_dir,
+        # Both services share the database: distinct tables and Alembic version tables.
+        database_urls={"card-svc": database_url, "segment-svc": database_url},
+        # The workers' Faust data directories default to .run/ under the working directory,
+        # which a running ./dev up uses too.
+        extra_env={
+            "CARD_SVC_DATADIR": str(data_dir / "card-worker"),
+            "SEGMENT_SVC_DATADIR": str(data_dir / "segment-worker"),
+        },
+    )
+    log_path = work_dir / "stack.log"
+    with log_path.open("w") as log, Stack(config, output=log, color=False) as stack:
+        missing = [name for name in REQUIRED if name not in stack.processes]
+        assert not missing, f"not started: {missing}; not importable: {stack.missing}"
+        api = ApiReader(
+            card_url=stack.api_url("card-svc"), segment_url=stack.api_url("segment-svc")
+        )
+        reader = RedisReader(
+            url=stack.redis_url, key_prefix=config.key_prefix, partitions=config.partitions
+        )
+        pipeline = Pipeline(stack=stack, log_path=log_path, api=api, redis=reader)
+        try:
+            started = time.monotonic()
+            seed(stack.api_url("card-svc"), stack.api_url("segment-svc"))
+            pipeline.load_catalog_ids()
+            pipeline.timings["seed"] = time.monotonic() - started
+            yield pipeline
+        finally:
+            api.close()
+            reader.close()
