@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.idle import wait_idle
 from bench.kafka_times import topic_times
 from bench.profiling import Profiler
 from bench.stacks import bench_config, log_file
@@ -19,7 +20,7 @@ from playerseg.demo import seed
 from playerseg.devstack import Stack
 from playerseg.devstack.config import DEFAULT_BETS
 from playerseg.replay import replay_file
-from segshared.topics import CARD_MEMBERSHIP, SEGMENT_MEMBERSHIP
+from segshared.topics import CARD_MEMBERSHIP, PLAYER_EVENTS, SEGMENT_MEMBERSHIP
 
 TARGET_EVENTS_PER_S = 5_000
 
@@ -59,7 +60,7 @@ def run_e2e(
     with log_file(work_dir / "e2e.log") as log, Stack(config, output=log, color=False) as stack:
         card_url, segment_url = stack.api_url("card-svc"), stack.api_url("segment-svc")
         seed(card_url, segment_url)
-        stack.wait_idle(timeout_s=300, stable_s=1.0)  # the VIP upload's changes are relayed
+        idle(stack, timeout_s=300)  # the VIP upload's changes are relayed first
         before = topic_times(stack.bootstrap, (CARD_MEMBERSHIP, SEGMENT_MEMBERSHIP))
         workers = {c.name: c.proc.pid for c in stack.supervisor.children if "worker" in c.name}
         with Profiler(profile_dir, workers):
@@ -67,7 +68,7 @@ def run_e2e(
             stats = replay_file(
                 bets, bootstrap=stack.bootstrap, partitions=partitions, progress=False
             )
-            stack.wait_idle(timeout_s=1800, stable_s=2.0)
+            idle(stack, timeout_s=1800)
             idle_ms = time.time() * 1000
         after = topic_times(stack.bootstrap, (CARD_MEMBERSHIP, SEGMENT_MEMBERSHIP))
         newest = max(t.last_ms or 0 for t in after.values())
@@ -80,4 +81,17 @@ def run_e2e(
         card_records=after[CARD_MEMBERSHIP].records - before[CARD_MEMBERSHIP].records,
         segment_records=after[SEGMENT_MEMBERSHIP].records - before[SEGMENT_MEMBERSHIP].records,
         mismatches=mismatches,
+    )
+
+
+def idle(stack: Stack, *, timeout_s: float) -> None:
+    """Every group caught up, player.events and card.membership consumed, outboxes empty."""
+    wait_idle(
+        bootstrap=stack.bootstrap,
+        redis_url=stack.redis_url,
+        must_consume=[PLAYER_EVENTS, CARD_MEMBERSHIP],
+        key_prefix=stack.config.key_prefix,
+        check=stack.supervisor.check,
+        timeout_s=timeout_s,
+        stable_s=2.0,
     )

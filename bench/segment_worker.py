@@ -19,12 +19,13 @@ import httpx
 import orjson
 
 from bench.definitions import create_cards, create_segments, wait_segments_ready
+from bench.idle import wait_idle
 from bench.kafka_times import topic_times
 from bench.profiling import Profiler
 from bench.stacks import ServiceProcess, bench_config, log_file, start_infra_only
 from bench.synthetic import card_changes, expected_members, segment_shapes
 from bench.worker_log import fetching_since
-from playerseg.devstack import Stack, wait_idle
+from playerseg.devstack import Stack
 from playerseg.replay.producer import Record, kafka_producer, publish
 from segshared.contracts import CardMembershipChanged
 from segshared.keys import Keys

@@ -138,6 +138,8 @@ def run(args: argparse.Namespace) -> int:
         RuntimeError,
         TimeoutError,
         httpx.HTTPError,
+        OSError,  # e.g. no such bets file
+        ValueError,  # e.g. a bets file without the needed columns
     ) as exc:
         stack.supervisor.log("up", f"error: {exc}")
         return 1

@@ -95,6 +95,8 @@ class StackConfig:
             env[f"{prefix}_DATABASE_URL"] = self.database_url(spec.name)
             env[f"{prefix}_HOST"] = "127.0.0.1"
             env[f"{prefix}_PORT"] = str(self.port(spec.name))
+            # Faust's state directory, which defaults to the working directory.
+            env[f"{prefix}_DATADIR"] = str(self.data_dir.resolve() / f"{spec.short}-worker")
             # Every service learns where the others are, e.g. SEGMENT_SVC_CARD_SVC_URL.
             for other in SERVICES:
                 if other is not spec:

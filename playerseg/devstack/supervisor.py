@@ -6,16 +6,15 @@ import contextlib
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import IO, TextIO
+from typing import TextIO
 
 import httpx
 
-_COLORS = ("36", "33", "32", "35", "34", "91", "92", "93", "94", "95", "96")
+from playerseg.devstack.console import Console
 
 
 class ChildDied(RuntimeError):
@@ -49,43 +48,17 @@ class Supervisor:
         color: bool | None = None,
         stop_timeout_s: float = 10.0,
     ) -> None:
-        self._output = output
-        out = output or sys.stdout
-        if color is None:
-            color = out.isatty() and "NO_COLOR" not in os.environ
-        self._color = color or bool(os.environ.get("FORCE_COLOR"))
+        self.console = Console(output, color=color)
         self.stop_timeout_s = stop_timeout_s
         self.children: list[Child] = []
-        self._lock = threading.Lock()
-
-    # output -----------------------------------------------------------------------------
-    def _prefix(self, name: str, index: int) -> str:
-        label = f"{name:<16}|"
-        if not self._color:
-            return label
-        return f"\x1b[{_COLORS[index % len(_COLORS)]}m{label}\x1b[0m"
 
     def log(self, name: str, message: str) -> None:
         """Write ``message`` under ``name``, like a child's line."""
-        self._write(self._prefix(name, 0), message)
+        self.console.line(self.console.prefix(name, 0), message)
 
     def print_block(self, text: str) -> None:
         """Write ``text`` as is, without interleaving children's lines into it."""
-        out = self._output or sys.stdout
-        with self._lock:
-            out.write(text.rstrip("\n") + "\n")
-            out.flush()
-
-    def _write(self, prefix: str, line: str) -> None:
-        out = self._output or sys.stdout
-        with self._lock:
-            out.write(f"{prefix} {line.rstrip()}\n")
-            out.flush()
-
-    def _pump(self, prefix: str, stream: IO[bytes]) -> None:
-        for raw in iter(stream.readline, b""):
-            self._write(prefix, raw.decode("utf-8", errors="replace"))
-        stream.close()
+        self.console.block(text)
 
     def _spawn(
         self, name: str, argv: Sequence[str], env: Mapping[str, str] | None, cwd: str | None
@@ -101,12 +74,8 @@ class Supervisor:
             start_new_session=True,
         )
         assert proc.stdout is not None
-        prefix = self._prefix(name, len(self.children))
-        reader = threading.Thread(
-            target=self._pump, args=(prefix, proc.stdout), name=f"out-{name}", daemon=True
-        )
-        reader.start()
-        return proc, reader
+        prefix = self.console.prefix(name, len(self.children))
+        return proc, self.console.pump(prefix, proc.stdout, name=name)
 
     # lifecycle --------------------------------------------------------------------------
     def start(

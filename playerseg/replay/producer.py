@@ -13,8 +13,9 @@ from kafka import KafkaProducer
 from kafka.errors import KafkaError, KafkaTimeoutError
 from tqdm import tqdm
 
+from playerseg.replay.events import bet_events
 from playerseg.replay.rate import TokenBucket
-from playerseg.replay.rows import Bet, RowError, bet_events
+from playerseg.replay.rows import Bet, RowError
 from playerseg.replay.source import read_bets
 from segshared.contracts import encode
 from segshared.partitioning import partition_for

@@ -12,6 +12,8 @@ from playerseg.demo import seed
 from playerseg.devstack import Stack, StackConfig, free_ports
 from playerseg.devstack.config import DEFAULT_BETS
 from playerseg.replay import ReplayStats, replay_file
+from segshared.topics import CARD_MEMBERSHIP, PLAYER_EVENTS
+from tests.e2e.idle import wait_idle
 from tests.e2e.readers import ApiReader, RedisReader, member_ids
 
 REQUIRED = ("card-api", "card-worker", "segment-api", "segment-worker")
@@ -46,7 +48,16 @@ class Pipeline:
         return stats
 
     def wait_idle(self) -> None:
-        self.stack.wait_idle(timeout_s=IDLE_TIMEOUT_S, stable_s=IDLE_STABLE_S)
+        """Every record consumed, every outbox relayed, nothing new for a few seconds."""
+        wait_idle(
+            bootstrap=self.stack.bootstrap,
+            redis_url=self.stack.redis_url,
+            must_consume=[PLAYER_EVENTS, CARD_MEMBERSHIP],
+            key_prefix=self.stack.config.key_prefix,
+            check=self.stack.supervisor.check,
+            timeout_s=IDLE_TIMEOUT_S,
+            stable_s=IDLE_STABLE_S,
+        )
 
     def load_catalog_ids(self) -> None:
         self.card_ids = {c["name"]: int(c["id"]) for c in self.api.cards()}

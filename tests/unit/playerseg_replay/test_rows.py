@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import orjson
 import pytest
 
+from playerseg.replay.events import bet_events
 from playerseg.replay.rows import (
     REQUIRED_COLUMNS,
     RowError,
-    bet_events,
     bet_id_key,
     missing_columns,
     parse_bet,
