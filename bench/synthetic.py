@@ -7,7 +7,7 @@ card created); :func:`resolve` maps positions to the ids the APIs returned.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -26,22 +26,25 @@ def _leaf(rng: random.Random, cards: int) -> Node:
     return {"card": rng.randrange(cards)}
 
 
-def _tree(rng: random.Random, depth: int, cards: int) -> Node:
-    if depth == 0 or rng.random() < 0.4:
+def _part(rng: random.Random, cards: int) -> Node:
+    if rng.random() < 0.7:
         return _leaf(rng, cards)
-    op = rng.choice(("and", "or"))
-    return {op: [_tree(rng, depth - 1, cards) for _ in range(rng.randint(2, 3))]}
+    return {"or": [_leaf(rng, cards) for _ in range(rng.randint(2, 3))]}
 
 
 def segment_shapes(rng: random.Random, *, segments: int, cards: int) -> list[SegmentShape]:
-    """Random and/or trees over the cards, some with an exclude block, some reading an
+    """Random definitions shaped like a CRM team's: mostly an AND of two or three cards or
+    small OR groups, some an OR of two such ANDs, 40% with an exclude block, 20% reading an
     earlier segment (so references are acyclic by construction)."""
     shapes = []
     for i in range(segments):
-        children = [_tree(rng, 2, cards) for _ in range(rng.randint(2, 3))]
+        if rng.random() < 0.2:
+            and_groups = [{"and": [_part(rng, cards) for _ in range(2)]} for _ in range(2)]
+            include: Node = {"or": and_groups}
+        else:
+            include = {"and": [_part(rng, cards) for _ in range(rng.randint(2, 3))]}
         if i >= 5 and rng.random() < 0.2:
-            children.append({"segment": rng.randrange(i)})
-        include = {rng.choice(("and", "or")): children}
+            next(iter(include.values())).append({"segment": rng.randrange(i)})
         exclude = None
         if rng.random() < 0.4:
             exclude = {"or": [_leaf(rng, cards) for _ in range(rng.randint(1, 2))]}
@@ -97,13 +100,23 @@ def card_changes(
     rng: random.Random, *, events: int, players: int, card_ids: Sequence[int]
 ) -> tuple[list[Change], dict[str, frozenset[int]]]:
     """``events`` changes, each flipping one card of a random player, with the player's whole
-    card set after it; and every touched player's final card set."""
+    card set after it; and every touched player's final card set.
+
+    Each card is held by a share of the players drawn from 5-30% (a flip into the card is
+    accepted with that probability, a flip out with its complement), as real cards are held
+    by a minority rather than by half of everyone.
+    """
+    share = {card: rng.uniform(0.05, 0.3) for card in card_ids}
     held: dict[str, set[int]] = {}
     changes = []
     for seq in range(events):
         player = str(3_000_000 + rng.randrange(players))
         cards = held.setdefault(player, set())
-        card = rng.choice(card_ids)
+        while True:
+            card = rng.choice(card_ids)
+            keep = share[card] if card not in cards else 1 - share[card]
+            if rng.random() < keep:
+                break
         change = "exited" if card in cards else "entered"
         (cards.discard if change == "exited" else cards.add)(card)
         when = (EPOCH + timedelta(milliseconds=seq)).isoformat().replace("+00:00", "Z")
@@ -134,7 +147,3 @@ def expected_members(
                 members[segment_id].add(player)
     return members
 
-
-def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]

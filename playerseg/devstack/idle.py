@@ -33,16 +33,24 @@ class Snapshot:
         )
 
     def describe(self) -> str:
+        """What is still busy, in one line."""
         parts = [
             f"group {g} lags {n} on {t}"
             for g, topics in sorted(self.lag.items())
             for t, n in sorted(topics.items())
             if n
         ]
+        consumed = {t for topics in self.lag.values() for t in topics}
         parts += [
-            f"no group has consumed {n} records of {t}" for t, n in self.unconsumed.items() if n
+            f"no group has consumed {n} records of {t}"
+            for t, n in sorted(self.unconsumed.items())
+            if n and t not in consumed
         ]
-        parts += [f"outbox {k} holds {n} entries" for k, n in sorted(self.outbox.items()) if n]
+        per_service: dict[str, int] = {}
+        for key, n in self.outbox.items():
+            service = key.rsplit(":", 1)[-1]
+            per_service[service] = per_service.get(service, 0) + n
+        parts += [f"outbox of {svc} holds {n}" for svc, n in sorted(per_service.items()) if n]
         return "; ".join(parts) or "idle"
 
 

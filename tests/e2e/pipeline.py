@@ -44,7 +44,8 @@ class Pipeline:
             path, bootstrap=self.stack.bootstrap, partitions=self.partitions, progress=False
         )
         self.wait_idle()
-        self.timings[f"replay+idle #{len(self.timings)}"] = time.monotonic() - started
+        replays = sum(1 for name in self.timings if name.startswith("replay"))
+        self.timings[f"replay {replays + 1} + idle"] = time.monotonic() - started
         return stats
 
     def wait_idle(self) -> None:

@@ -92,7 +92,7 @@ def test_topic_nobody_consumed_and_pending_outbox_are_not_idle(
     stream = f"{prefix}outbox:{{1}}:card-svc"
     entry = client.xadd(stream, {"t": "x", "k": "k", "v": "v"})
     try:
-        with pytest.raises(IdleTimeout, match=r"outbox .*outbox:\{1\}:card-svc holds 1"):
+        with pytest.raises(IdleTimeout, match="outbox of card-svc holds 1"):
             wait_idle(bootstrap=bootstrap, redis_url=redis_url, key_prefix=prefix, timeout_s=1)
         client.xdel(stream, entry)  # what the relay does once the broker acknowledged
         wait_idle(

@@ -145,16 +145,12 @@ async def open_api(settings: SegmentSettings) -> AsyncIterator[Api]:
         redis=redis, cards=HttpCardCatalogue(base_url=settings.card_svc_url), publisher=publisher,
     )  # fmt: skip
     transport = httpx.ASGITransport(app=app)
-    import sys
     async with (
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://segment-svc") as client,
     ):
         yield Api(client, settings)
-        sys.__stderr__.write("DBG exiting contexts\n")
-    sys.__stderr__.write("DBG contexts exited\n")
     await redis.aclose()
-    sys.__stderr__.write("DBG redis closed\n")
     publisher.close()
     engine.dispose()
 
@@ -169,11 +165,3 @@ async def api(seg_settings: SegmentSettings) -> AsyncIterator[Api]:
 @pytest.fixture
 def tmp(tmp_path: Path) -> Path:
     return tmp_path
-
-
-def pytest_runtest_logreport(report: pytest.TestReport) -> None:  # TEMP DEBUG
-    if report.failed:
-        import sys
-
-        sys.__stderr__.write(str(report.longrepr)[-3000:] + "\n")
-        sys.__stderr__.flush()

@@ -22,8 +22,9 @@ from segshared.partitioning import partition_for
 Doc = Mapping[str, Any]
 
 
-def members_of(doc: Doc, cards: Mapping[int, set[str]], segments: Mapping[int, set[str]]
-               ) -> set[str]:
+def members_of(
+    doc: Doc, cards: Mapping[int, set[str]], segments: Mapping[int, set[str]]
+) -> set[str]:
     """Oracle: the members of a node, by plain Python set operations."""
     ((kind, value),) = doc.items()
     if kind == "card":
@@ -64,8 +65,15 @@ def read_set(redis: Redis, key_of: Callable[[int], str], partitions: int) -> set
     return found
 
 
-def card_event(*, event_id: str, player: str, card_id: int, change: str, cards: Iterable[int],
-               at: datetime | None = None) -> bytes:
+def card_event(
+    *,
+    event_id: str,
+    player: str,
+    card_id: int,
+    change: str,
+    cards: Iterable[int],
+    at: datetime | None = None,
+) -> bytes:
     doc = {"event_id": event_id, "version": 1, "type": "card_membership_changed",
            "occurred_at": (at or datetime.now(tz=UTC)).isoformat().replace("+00:00", "Z"),
            "player_id": player, "card_id": card_id, "change": change,
@@ -78,9 +86,15 @@ def producer(bootstrap: str) -> KafkaProducer:
                          acks="all", linger_ms=5)  # fmt: skip
 
 
-def read_topic(bootstrap: str, topic: str, *, partitions: int, idle_s: float = 1.5,
-               timeout_s: float = 30.0, until: Callable[[list[Any]], bool] | None = None
-               ) -> list[Any]:
+def read_topic(
+    bootstrap: str,
+    topic: str,
+    *,
+    partitions: int,
+    idle_s: float = 1.5,
+    timeout_s: float = 30.0,
+    until: Callable[[list[Any]], bool] | None = None,
+) -> list[Any]:
     """Every record of ``topic`` from the beginning, read until quiet (or ``until`` holds)."""
     consumer = KafkaConsumer(bootstrap_servers=bootstrap.split(","), enable_auto_commit=False,
                              consumer_timeout_ms=int(idle_s * 1000))  # fmt: skip
@@ -147,3 +161,25 @@ def stop(proc: subprocess.Popen[bytes], *, kill: bool = False) -> None:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def committed_up_to_end(bootstrap: str, group: str, topic: str, partitions: int) -> bool:
+    """Whether ``group`` has committed every record of ``topic`` (the worker caught up)."""
+    from kafka import KafkaAdminClient
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap.split(","))
+    consumer = KafkaConsumer(bootstrap_servers=bootstrap.split(","))
+    try:
+        tps = [TopicPartition(topic, p) for p in range(partitions)]
+        ends = consumer.end_offsets(tps)
+        committed = admin.list_group_offsets(group).get(group, {})
+        return all(
+            ends[tp] == 0 or (tp in committed and committed[tp].offset >= ends[tp]) for tp in tps
+        )
+    finally:
+        consumer.close()
+        admin.close()
+
+
+def outbox_empty(redis: Redis, keys: Keys, partitions: int) -> bool:
+    return all(redis.xlen(keys.outbox(p, "segment-svc")) == 0 for p in range(partitions))

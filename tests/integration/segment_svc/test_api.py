@@ -20,8 +20,12 @@ def _name(base: str) -> str:
 async def test_crud_clone_and_lifecycle(api: Api, card_catalogue: CardCatalogueStub) -> None:
     card_catalogue.known |= {1, 2, 3}
     base = await api.create(_name("Base"), {"and": [{"card": 1}, {"card": 2}]}, description="d")
-    assert (base["revision"], base["count"], base["ready"], base["cloned_from"]) == (1, 0, False,
-                                                                                    None)
+    assert (base["revision"], base["count"], base["ready"], base["cloned_from"]) == (
+        1,
+        0,
+        False,
+        None,
+    )
     assert base["include"] == {"and": [{"card": 1}, {"card": 2}]} and base["exclude"] is None
     top = await api.create(_name("Top"), {"segment": base["id"]}, {"card": 3})
 
@@ -32,7 +36,9 @@ async def test_crud_clone_and_lifecycle(api: Api, card_catalogue: CardCatalogueS
     edited = await api.client.put(f"/segments/{top['id']}", json={"exclude": None})
     assert edited.status_code == 200, edited.text
     assert (edited.json()["exclude"], edited.json()["revision"]) == (None, 2)
-    renamed = (await api.client.put(f"/segments/{top['id']}", json={"name": "Renamed " + top["name"]}))
+    renamed = await api.client.put(
+        f"/segments/{top['id']}", json={"name": "Renamed " + top["name"]}
+    )
     assert renamed.json()["revision"] == 3 and renamed.json()["include"] == {"segment": base["id"]}
 
     clone = await api.client.post(f"/segments/{base['id']}/clone")
@@ -67,7 +73,7 @@ async def test_crud_clone_and_lifecycle(api: Api, card_catalogue: CardCatalogueS
             clone2.json()["name"]}  # fmt: skip
 
     def done(records: list[Any]) -> bool:
-        return sum(orjson.loads(r.value)["name"] in mine for r in records) >= 8
+        return sum(orjson.loads(r.value)["name"] in mine for r in records) >= 9
 
     records = read_topic(api.settings.kafka_bootstrap, SEGMENT_LIFECYCLE,
                          partitions=PARTITIONS, until=done)  # fmt: skip
@@ -81,6 +87,7 @@ async def test_crud_clone_and_lifecycle(api: Api, card_catalogue: CardCatalogueS
         ("segment_updated", top["id"], 3),
         ("segment_cloned", clone.json()["id"], 1),
         ("segment_cloned", clone2.json()["id"], 1),
+        ("segment_cloned", named.json()["id"], 1),
         ("segment_deleted", top["id"], 3),
         ("segment_deleted", base["id"], 1),
     ])  # fmt: skip
@@ -125,7 +132,10 @@ async def test_invalid_definitions_are_422_naming_the_node(
     b = await api.create(_name("B"), {"segment": a["id"]})
     cycle = await api.client.put(f"/segments/{a['id']}", json={"include": {"segment": b["id"]}})
     assert cycle.status_code == 422
-    assert cycle.json()["errors"][0]["msg"] == f"segment {a['id']} -> {b['id']} -> {a['id']} is a cycle"
+    assert (
+        cycle.json()["errors"][0]["msg"]
+        == f"segment {a['id']} -> {b['id']} -> {a['id']} is a cycle"
+    )
     itself = await api.client.put(f"/segments/{a['id']}", json={"include": {"segment": a["id"]}})
     assert itself.status_code == 422
 
@@ -146,11 +156,11 @@ async def test_card_svc_unreachable_is_503(api: Api) -> None:
 async def test_execute_equals_set_algebra_in_python(
     api: Api, card_catalogue: CardCatalogueStub, sync_redis: Redis
 ) -> None:
+    import random
+
     from segshared.fields import encode_field_value, field_spec
     from segshared.partitioning import partition_for
     from tests.integration.segment_svc.support import members_of, seed_cards
-
-    import random
 
     rng = random.Random(3)
     keys = api.settings.keys
@@ -163,8 +173,11 @@ async def test_execute_equals_set_algebra_in_python(
     wagered = {p: float(rng.randint(0, 500)) for p in players}
     pipe = sync_redis.pipeline(transaction=False)
     for p, amount in wagered.items():
-        pipe.hset(keys.player_profile(partition_for(p, PARTITIONS), p), "total_wagered",
-                  encode_field_value(spec, amount))
+        pipe.hset(
+            keys.player_profile(partition_for(p, PARTITIONS), p),
+            "total_wagered",
+            encode_field_value(spec, amount),
+        )
     pipe.execute()
 
     include = {"and": [{"card": 1}, {"or": [{"card": 2}, {"card": 3}]}]}

@@ -1,10 +1,10 @@
-"""A batch reduces to the latest card set per player and every card that changed."""
+"""A batch reduces to the latest new card set per player; applied events are skipped."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from segment_svc.domain.batch import per_player
+from segment_svc.domain.batch import fingerprint, group_per_player, new_work
 from segshared.contracts import CardMembershipChanged
 
 T0 = datetime(2021, 1, 1, tzinfo=UTC)
@@ -17,17 +17,37 @@ def _event(n: int, player: str, card: int, change: str, cards: list[int]) -> Car
     )  # fmt: skip
 
 
+GROUPS = group_per_player(
+    [
+        (0, _event(1, "a", 1, "entered", [1])),
+        (1, _event(2, "b", 2, "entered", [2])),
+        (0, _event(3, "a", 3, "entered", [1, 3])),
+        (0, _event(4, "a", 1, "exited", [3])),
+    ]
+)
+
+
 def test_latest_event_wins_and_changed_cards_accumulate() -> None:
-    work = per_player(
-        [
-            (0, _event(1, "a", 1, "entered", [1])),
-            (1, _event(2, "b", 2, "entered", [2])),
-            (0, _event(3, "a", 3, "entered", [1, 3])),
-            (0, _event(4, "a", 1, "exited", [3])),
-        ]
-    )
-    assert set(work) == {"a", "b"}
-    a = work["a"]
-    assert (a.cards, a.changed, a.cause_event_id, a.shard) == (frozenset({3}), {1, 3}, "e4", 0)
+    assert set(GROUPS) == {"a", "b"}
+    a = new_work(GROUPS["a"], frozenset())
+    assert a is not None
+    assert (a.cards, a.changed, a.cause_event_id, a.shard) == (
+        frozenset({3}), frozenset({1, 3}), "e4", 0)  # fmt: skip
     assert a.occurred_at == "2021-01-01T00:00:00Z"
-    assert work["b"].changed == {2}
+    assert a.applied == (fingerprint("e1"), fingerprint("e3"), fingerprint("e4"))
+
+
+def test_applied_events_are_skipped() -> None:
+    everything = frozenset(fingerprint(f"e{n}") for n in (1, 3, 4))
+    assert new_work(GROUPS["a"], everything) is None
+    # a redelivered prefix is dropped; what follows it is new
+    partly = new_work(GROUPS["a"], frozenset({fingerprint("e1"), fingerprint("e3")}))
+    assert partly is not None
+    assert (partly.cards, partly.changed, partly.applied) == (
+        frozenset({3}), frozenset({1}), (fingerprint("e4"),))  # fmt: skip
+
+
+def test_duplicates_within_a_batch_count_once() -> None:
+    groups = group_per_player([(0, _event(1, "a", 1, "entered", [1]))] * 3)
+    work = new_work(groups["a"], frozenset())
+    assert work is not None and work.applied == (fingerprint("e1"),)

@@ -83,3 +83,20 @@ def test_segment_reference_sees_the_value_computed_in_the_same_pass() -> None:
         (1, True),
         (2, True),
     ]
+
+
+def test_compiled_definitions_agree_with_the_rule_model() -> None:
+    from segment_svc.domain.compiled import compile_definition
+    from segshared.rules import evaluate_segment
+
+    rng = random.Random(3)
+    for _ in range(30):
+        catalogue = _catalogue(rng, rng.randint(1, 10))
+        for spec in catalogue.specs.values():
+            member = compile_definition(spec.definition)
+            for _ in range(40):
+                cards = frozenset(c for c in CARDS if rng.random() < 0.5)
+                segs = frozenset(s for s in catalogue.specs if rng.random() < 0.5)
+                expected = evaluate_segment(spec.definition, in_card=cards.__contains__,
+                                            in_segment=segs.__contains__)  # fmt: skip
+                assert member(cards, segs) == expected

@@ -12,7 +12,7 @@ from typing import Any
 import orjson
 
 from segment_svc.domain.catalogue import Catalogue, SegmentSpec
-from segment_svc.domain.changes import PlayerChanges
+from segment_svc.domain.changes import PlayerChanges, PlayerState
 from segment_svc.service_layer.incremental import Record, process_batch
 from segshared.partitioning import partition_for
 from segshared.rules import parse_segment_definition
@@ -23,14 +23,22 @@ P = 4
 class FakeMemberships:
     def __init__(self) -> None:
         self.segments: dict[str, set[int]] = {}
+        self.seen: dict[str, set[bytes]] = {}
         self.applied: list[PlayerChanges] = []
 
-    async def segments_of(self, players: Sequence[tuple[int, str]]) -> list[frozenset[int]]:
-        return [frozenset(self.segments.get(p, set())) for _, p in players]
+    async def states(
+        self, players: Sequence[tuple[int, str, Sequence[bytes]]]
+    ) -> list[PlayerState]:
+        return [
+            PlayerState(frozenset(self.segments.get(p, set())),
+                        frozenset(self.seen.get(p, set())) & frozenset(marks))
+            for _, p, marks in players
+        ]  # fmt: skip
 
     async def apply(self, batch: Sequence[PlayerChanges]) -> int:
         for item in batch:
             self.applied.append(item)
+            self.seen.setdefault(item.player_id, set()).update(item.applied)
             segs = self.segments.setdefault(item.player_id, set())
             for change in item.changes:
                 (segs.add if change.enter else segs.discard)(change.segment_id)
@@ -77,10 +85,11 @@ async def test_applies_the_latest_state_and_dead_letters_the_rest() -> None:
                                   dead_letters=dead, partitions=P)  # fmt: skip
     assert (outcome.records, outcome.dead_letters, outcome.players) == (6, 1, 3)
     assert dead.sent[0]["reason"] == "malformed_json"
-    assert memberships.segments == {"a": {1, 2}, "b": {1}}
+    assert memberships.segments == {"a": {1, 2}, "b": {1}, "c": set()}
     events = {
         orjson.loads(c.event)["event_id"] for item in memberships.applied for c in item.changes
     }
+    assert len(memberships.applied) == 3  # c's events are remembered though nothing moved
     assert events == {
         "seg:1:entered:card:1:entered:e1",
         "seg:2:entered:card:1:entered:e1",
@@ -88,14 +97,35 @@ async def test_applies_the_latest_state_and_dead_letters_the_rest() -> None:
     }
 
 
-async def test_redelivery_moves_nothing() -> None:
+async def test_redelivery_moves_nothing_even_in_other_batches() -> None:
     memberships, dead = FakeMemberships(), FakeDeadLetters()
-    records = [_record("a", 1, "entered", [1], 1)]
-    await process_batch(records=records, catalogue=CATALOGUE, memberships=memberships,
-                        dead_letters=dead, partitions=P)  # fmt: skip
-    again = await process_batch(records=records, catalogue=CATALOGUE, memberships=memberships,
-                                dead_letters=dead, partitions=P)  # fmt: skip
-    assert again.events == 0 and len(memberships.applied) == 1
+    records = [_record("a", 1, "entered", [1], 1), _record("a", 1, "exited", [], 2)]
+    first = await process_batch(
+        records=records[:1],
+        catalogue=CATALOGUE,
+        memberships=memberships,
+        dead_letters=dead,
+        partitions=P,
+    )
+    second = await process_batch(
+        records=records[1:],
+        catalogue=CATALOGUE,
+        memberships=memberships,
+        dead_letters=dead,
+        partitions=P,
+    )
+    assert (first.events, second.events) == (2, 2) and memberships.segments["a"] == set()
+    # the first event again, alone or with the second, must not move the player back
+    for replay in (records[:1], records):
+        again = await process_batch(
+            records=replay,
+            catalogue=CATALOGUE,
+            memberships=memberships,
+            dead_letters=dead,
+            partitions=P,
+        )
+        assert again.events == 0
+    assert memberships.segments["a"] == set() and len(memberships.applied) == 2
 
 
 async def test_a_record_in_the_wrong_partition_is_dead_lettered() -> None:

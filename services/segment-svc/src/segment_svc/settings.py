@@ -41,6 +41,9 @@ class SegmentSettings(PlatformSettings):
     batch_size: int = Field(default=5000, ge=1, validation_alias=_env("BATCH_SIZE"))
     batch_within_s: float = Field(default=0.1, gt=0, validation_alias=_env("BATCH_WITHIN_S"))
     poll_interval_s: float = Field(default=1.0, gt=0, validation_alias=_env("POLL_INTERVAL_S"))
+    # Card events remembered per player, so that a redelivery is not applied twice.
+    applied_kept: int = Field(default=32, ge=1, le=1000, validation_alias=_env("APPLIED_KEPT"))
+    applied_ttl_s: int = Field(default=86_400, ge=60, validation_alias=_env("APPLIED_TTL_S"))
     scratch_ttl_s: int = Field(default=300, ge=10, validation_alias=_env("SCRATCH_TTL_S"))
 
     @field_validator("card_svc_url")
@@ -61,6 +64,4 @@ class SegmentSettings(PlatformSettings):
 
 def load_settings() -> SegmentSettings:
     """Settings from the environment."""
-    # The shared base declares defaults positionally (Field("x")), which mypy without the
-    # pydantic plugin reads as required arguments.
-    return SegmentSettings()  # type: ignore[call-arg]
+    return SegmentSettings()

@@ -1,45 +1,83 @@
-"""Reducing a batch of card membership changes to one unit of work per player."""
+"""Reducing a batch of card membership changes to one unit of work per player.
+
+A card event already applied to a player (a consumer redelivery, or a duplicate from
+card-svc's outbox relay) must not be applied again: its card set is history, and applying it
+after newer ones would move the player back and forth. Each player's recently applied event
+ids are remembered as short fingerprints, and a batch keeps only the events not among them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import hashlib
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from segment_svc.domain.events import iso_utc
 from segshared.contracts import CardMembershipChanged
 
 
+def fingerprint(event_id: str) -> bytes:
+    """8 bytes standing for an event id (collisions among one player's recent ids: ~2^-60)."""
+    return hashlib.blake2b(event_id.encode(), digest_size=8).digest()
+
+
 @dataclass(slots=True)
+class PlayerEvents:
+    """A player's card events in one batch, in partition order, with their fingerprints."""
+
+    player_id: str
+    shard: int
+    events: list[CardMembershipChanged] = field(default_factory=list)
+    marks: list[bytes] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
 class PlayerWork:
     """What a batch asks of one player: their latest card set and the cards that changed."""
 
     player_id: str
     shard: int
     cards: frozenset[int]
+    changed: frozenset[int]
     cause: str
     cause_event_id: str
     occurred_at: str
-    changed: set[int] = field(default_factory=set)
+    applied: tuple[bytes, ...]
 
 
-def per_player(events: Iterable[tuple[int, CardMembershipChanged]]) -> dict[str, PlayerWork]:
-    """Latest event per player, in the order given (partition order), with every changed card.
-
-    Each event's ``cards`` is the player's whole card set after that change, so the last one
-    alone decides the player's memberships; the earlier ones only widen what to re-evaluate.
-    """
-    work: dict[str, PlayerWork] = {}
+def group_per_player(events: Iterable[tuple[int, CardMembershipChanged]]
+                     ) -> dict[str, PlayerEvents]:  # fmt: skip
+    """Events per player, keeping their order."""
+    groups: dict[str, PlayerEvents] = {}
     for shard, event in events:
-        item = work.get(event.player_id)
-        changed = item.changed if item is not None else set()
-        changed.add(event.card_id)
-        work[event.player_id] = PlayerWork(
-            player_id=event.player_id,
-            shard=shard,
-            cards=frozenset(event.cards),
-            cause=event.cause,
-            cause_event_id=event.event_id,
-            occurred_at=iso_utc(event.occurred_at),
-            changed=changed,
-        )
-    return work
+        group = groups.get(event.player_id)
+        if group is None:
+            group = groups[event.player_id] = PlayerEvents(event.player_id, shard)
+        group.events.append(event)
+        group.marks.append(fingerprint(event.event_id))
+    return groups
+
+
+def new_work(group: PlayerEvents, applied: Collection[bytes]) -> PlayerWork | None:
+    """The work of the events not applied before, or None if every one was.
+
+    Each event's ``cards`` is the player's whole card set after that change, so the last new
+    one alone decides the memberships; the others only widen what to re-evaluate.
+    """
+    fresh: dict[bytes, CardMembershipChanged] = {}
+    for event, mark in zip(group.events, group.marks, strict=True):
+        if mark not in applied and mark not in fresh:
+            fresh[mark] = event
+    if not fresh:
+        return None
+    latest = next(reversed(fresh.values()))
+    return PlayerWork(
+        player_id=group.player_id,
+        shard=group.shard,
+        cards=frozenset(latest.cards),
+        changed=frozenset(e.card_id for e in fresh.values()),
+        cause=latest.cause,
+        cause_event_id=latest.event_id,
+        occurred_at=iso_utc(latest.occurred_at),
+        applied=tuple(fresh),
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
+from segment_svc.domain.compiled import Member, compile_definition
 from segshared.rules import Refs, SegmentDefinition, SegmentGraph, references
 
 
@@ -16,10 +17,12 @@ class SegmentSpec:
     revision: int
     definition: SegmentDefinition
     refs: Refs
+    member: Member
 
     @classmethod
     def of(cls, segment_id: int, revision: int, definition: SegmentDefinition) -> SegmentSpec:
-        return cls(segment_id, revision, definition, references(definition))
+        refs = references(definition)
+        return cls(segment_id, revision, definition, refs, compile_definition(definition))
 
 
 class Catalogue:

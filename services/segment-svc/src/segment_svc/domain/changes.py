@@ -17,8 +17,20 @@ class SetChange:
 
 @dataclass(frozen=True, slots=True)
 class PlayerChanges:
-    """Every change of one player in one batch, applied by one atomic script."""
+    """One player's outcome of a batch: set changes, and the card events now applied.
+
+    Both are written by one atomic script, so a crash leaves either all or none of them.
+    """
 
     player_id: str
     shard: int
     changes: Sequence[SetChange]
+    applied: Sequence[bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerState:
+    """What the store knows of a player: their segments and recently applied card events."""
+
+    segments: frozenset[int]
+    applied: frozenset[bytes]

@@ -12,12 +12,27 @@ from segshared.contracts.codec import check_version
 
 #: type -> newest version this code understands.
 KNOWN_CARD_EVENTS = {"card_membership_changed": 1}
+_NEWEST = KNOWN_CARD_EVENTS["card_membership_changed"]
 
 
 def decode_card_membership(raw: bytes | str | None) -> CardMembershipChanged:
     """Parse and validate one ``card.membership`` record, or raise ``DecodeError``."""
     if raw is None or raw in (b"", ""):
         raise DecodeError("empty", "the record has no value")
+    try:
+        # Fast path: pydantic parses the JSON itself; almost every record is valid.
+        event = CardMembershipChanged.model_validate_json(raw)
+    except ValidationError:
+        return _decode_slowly(raw)  # find out why, with the reason the DLQ wants
+    if event.version > _NEWEST:
+        raise DecodeError(
+            "unsupported_version",
+            f"card_membership_changed version {event.version} is newer than {_NEWEST}",
+        )
+    return event
+
+
+def _decode_slowly(raw: bytes | str) -> CardMembershipChanged:
     try:
         doc: Any = orjson.loads(raw)
     except orjson.JSONDecodeError as exc:

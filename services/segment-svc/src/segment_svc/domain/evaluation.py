@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from segment_svc.domain.catalogue import SegmentSpec
-from segshared.rules import evaluate_segment
 
 
 def evaluate_player(
@@ -16,17 +15,15 @@ def evaluate_player(
     ``affected`` is in topological order, so a segment reference sees the value just computed
     for the referenced segment; segments not re-evaluated keep their ``current`` membership.
     """
-    fresh: dict[int, bool] = {}
-
-    def in_segment(segment_id: int) -> bool:
-        value = fresh.get(segment_id)
-        return (segment_id in current) if value is None else value
-
-    in_card = cards.__contains__
+    member_of = set(current)  # updated as segments are decided, for the ones reading them
     changes: list[tuple[int, bool]] = []
     for spec in affected:
-        wanted = evaluate_segment(spec.definition, in_card=in_card, in_segment=in_segment)
-        fresh[spec.segment_id] = wanted
-        if wanted != (spec.segment_id in current):
-            changes.append((spec.segment_id, wanted))
+        sid = spec.segment_id
+        wanted = spec.member(cards, member_of)
+        if wanted != (sid in current):
+            changes.append((sid, wanted))
+            if wanted:
+                member_of.add(sid)
+            else:
+                member_of.discard(sid)
     return changes

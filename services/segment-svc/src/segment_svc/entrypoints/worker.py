@@ -57,14 +57,18 @@ def create_worker(
     keys = settings.keys
     lock = asyncio.Lock()  # builds and batches never interleave on this worker's shards
     cache = CatalogueCache(session_factory)
-    memberships = MembershipStore(redis=redis, keys=keys)
+    memberships = MembershipStore(
+        redis=redis, keys=keys, applied_kept=settings.applied_kept,
+        applied_ttl_s=settings.applied_ttl_s,
+    )  # fmt: skip
     builds = BuildStore(redis=redis, keys=keys)
 
     async def send_dead_letter(dlq_topic: str, key: bytes | None, value: bytes) -> None:
         await app.producer.send_and_wait(dlq_topic, key, value, None, None, None)
 
-    async def publish(out_topic: str, key: bytes, value: bytes, partition: int) -> None:
-        await app.producer.send_and_wait(out_topic, key, value, partition, None, None)
+    async def publish(out_topic: str, key: bytes, value: bytes, partition: int) -> Awaitable[Any]:
+        # Enqueue now (keeps the shard's order), hand back the ack for the relay to await.
+        return await app.producer.send(out_topic, key, value, partition, None, None)
 
     dead_letters = DeadLetters(redis=redis, keys=keys, send=send_dead_letter)
     relay = OutboxRelay(redis=redis, keys=keys, service=SERVICE, publish=publish)

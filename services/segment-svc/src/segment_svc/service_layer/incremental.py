@@ -8,9 +8,9 @@ from typing import Protocol
 
 import orjson
 
-from segment_svc.domain.batch import PlayerWork, per_player
+from segment_svc.domain.batch import PlayerWork, group_per_player, new_work
 from segment_svc.domain.catalogue import Catalogue
-from segment_svc.domain.changes import PlayerChanges, SetChange
+from segment_svc.domain.changes import PlayerChanges, PlayerState, SetChange
 from segment_svc.domain.decoding import decode_card_membership
 from segment_svc.domain.evaluation import evaluate_player
 from segment_svc.domain.events import change_of, incremental_event_id, membership_event
@@ -38,7 +38,9 @@ class BatchOutcome:
 
 
 class Memberships(Protocol):
-    async def segments_of(self, players: Sequence[tuple[int, str]]) -> list[frozenset[int]]: ...
+    async def states(
+        self, players: Sequence[tuple[int, str, Sequence[bytes]]]
+    ) -> list[PlayerState]: ...
 
     async def apply(self, batch: Sequence[PlayerChanges]) -> int: ...
 
@@ -88,17 +90,22 @@ async def process_batch(
             )
             continue
         decoded.append((shard, event))
-    work = per_player(decoded)
-    todo = [(w, catalogue.affected(frozenset(w.changed))) for w in work.values()]
-    todo = [(w, affected) for w, affected in todo if affected]
-    current = await memberships.segments_of([(w.shard, w.player_id) for w, _ in todo])
+    groups = list(group_per_player(decoded).values())
+    states = await memberships.states([(g.shard, g.player_id, g.marks) for g in groups])
     batch: list[PlayerChanges] = []
-    for (w, affected), segments in zip(todo, current, strict=True):
-        changes = evaluate_player(affected, cards=w.cards, current=segments)
-        if changes:
-            batch.append(PlayerChanges(w.player_id, w.shard, [_change(w, *c) for c in changes]))
+    for group, state in zip(groups, states, strict=True):
+        work = new_work(group, state.applied)
+        if work is None:
+            continue  # every event of this player was applied already: a redelivery
+        affected = catalogue.affected(work.changed)
+        changes = evaluate_player(affected, cards=work.cards, current=state.segments)
+        batch.append(
+            PlayerChanges(
+                work.player_id, work.shard, [_change(work, *c) for c in changes], work.applied
+            )
+        )
     events = await memberships.apply(batch)
-    return BatchOutcome(len(records), rejected, len(work), events)
+    return BatchOutcome(len(records), rejected, len(groups), events)
 
 
 def _change(work: PlayerWork, segment_id: int, enter: bool) -> SetChange:

@@ -98,8 +98,11 @@ class LifecycleRelay:
     async def run(self) -> None:
         """Drain forever; failures (broker down) are retried on the next round."""
         while True:
+            # asyncio.timeout, not wait_for: 3.11's wait_for can swallow a cancellation that
+            # arrives as the event is set, and the task would then never stop.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wakeup.wait(), timeout=self._interval_s)
+                async with asyncio.timeout(self._interval_s):
+                    await self._wakeup.wait()
             self._wakeup.clear()
             try:
                 await self.drain()
