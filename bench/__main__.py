@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
                 TARGET_EVENTS_PER_S,
                 f"{e2e.events:,} events in {e2e.pipeline_s:.1f}s; idle seen at "
                 f"{e2e.idle_s:.1f}s; {e2e.card_records:,} card + {e2e.segment_records:,} "
-                f"segment records; {check}",
+                f"segment records; {check}\n    CPU seconds meanwhile: {e2e.cpu}",
                 verified=e2e.verified,
             )
         )
@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
                 TARGET_CHANGES_PER_S,
                 f"{seg.changes:,} changes of {seg.players:,} players in {seg.applied_s:.1f}s; "
                 f"published at {seg.changes / seg.publish_s:,.0f}/s beforehand; "
-                f"{seg.segment_records:,} segment records; {check}",
+                f"{seg.segment_records:,} segment records; {check}\n"
+                f"    CPU seconds meanwhile: {seg.cpu}",
                 verified=seg.verified,
             )
         )

@@ -7,10 +7,12 @@ produced it), not the moment idle detection noticed.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bench.cpu import CpuMeter
 from bench.idle import wait_idle
 from bench.kafka_times import topic_times
 from bench.profiling import Profiler
@@ -33,6 +35,7 @@ class E2EResult:
     idle_s: float  # replay start -> idle detected (for reference only)
     card_records: int
     segment_records: int
+    cpu: str = ""
     mismatches: list[str] = field(default_factory=list)
 
     @property
@@ -63,7 +66,9 @@ def run_e2e(
         idle(stack, timeout_s=300)  # the VIP upload's changes are relayed first
         before = topic_times(stack.bootstrap, (CARD_MEMBERSHIP, SEGMENT_MEMBERSHIP))
         workers = {c.name: c.proc.pid for c in stack.supervisor.children if "worker" in c.name}
-        with Profiler(profile_dir, workers):
+        pids = {c.name: c.proc.pid for c in stack.supervisor.children}
+        pids["replay (bench)"] = os.getpid()
+        with Profiler(profile_dir, workers), CpuMeter(pids) as cpu:
             started_ms = time.time() * 1000
             stats = replay_file(
                 bets, bootstrap=stack.bootstrap, partitions=partitions, progress=False
@@ -80,6 +85,7 @@ def run_e2e(
         idle_s=(idle_ms - started_ms) / 1000,
         card_records=after[CARD_MEMBERSHIP].records - before[CARD_MEMBERSHIP].records,
         segment_records=after[SEGMENT_MEMBERSHIP].records - before[SEGMENT_MEMBERSHIP].records,
+        cpu=cpu.describe(),
         mismatches=mismatches,
     )
 

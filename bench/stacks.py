@@ -50,6 +50,17 @@ def start_infra_only(stack: Stack) -> None:
         raise
 
 
+def start_apis(stack: Stack, services: Sequence[str]) -> None:
+    """Start the HTTP API of each service under the stack's supervisor; wait for /health."""
+    for service in services:
+        module = f"{service.replace('-', '_')}.entrypoints.api"
+        health = f"{stack.api_url(service)}/health"
+        argv = [sys.executable, "-m", module]
+        name = f"{service.split('-')[0]}-api"
+        stack.supervisor.start(name, argv, env=stack.config.env(), health_url=health)
+    stack.supervisor.wait_healthy(timeout_s=120)
+
+
 class ServiceProcess:
     """One service entrypoint run by the benchmark itself, so that it can stop and restart it."""
 

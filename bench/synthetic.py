@@ -146,4 +146,3 @@ def expected_members(
             if member:
                 members[segment_id].add(player)
     return members
-

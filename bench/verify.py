@@ -6,6 +6,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import redis
+
+from segshared.keys import Keys
 
 
 def _items(url: str) -> list[dict[str, Any]]:
@@ -27,3 +30,26 @@ def catalog_counts_match(card_url: str, segment_url: str, bets: Path) -> list[st
         for i in _items(f"{card_url}/cards") + _items(f"{segment_url}/segments")
     }
     return [f"{n!r}: {got.get(n)} (oracle {c})" for n, c in sorted(want.items()) if got.get(n) != c]
+
+
+def segment_sets_match(
+    redis_url: str, key_prefix: str, partitions: int, want: dict[int, set[str]]
+) -> list[str]:
+    """Segments whose shard sets' union in Redis differs from ``want``, as lines."""
+    keys = Keys(key_prefix)
+    client = redis.Redis.from_url(redis_url, decode_responses=True)
+    lines = []
+    try:
+        for segment_id, members in sorted(want.items()):
+            got: set[str] = set()
+            for p in range(partitions):
+                got |= {str(m) for m in client.smembers(keys.segment(p, segment_id))}
+            if got != members:
+                extra, missing = sorted(got - members)[:5], sorted(members - got)[:5]
+                lines.append(
+                    f"segment {segment_id}: {len(got)} in Redis, {len(members)} expected; "
+                    f"extra {extra}, missing {missing}"
+                )
+    finally:
+        client.close()
+    return lines

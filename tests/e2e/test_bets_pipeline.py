@@ -7,13 +7,13 @@ one moves the stream clock, so it stays last.
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 import pytest
 
 from segshared.topics import CARD_MEMBERSHIP, PLAYER_EVENTS, SEGMENT_MEMBERSHIP
-from tests.e2e.diffs import all_diffs, apply_changes, report, row_diffs, set_diff
-from tests.e2e.kafka_io import Offsets, end_offsets, per_topic, publish_events, records_between
+from tests.e2e.checks import check_state, event_diffs, only, window_bet
+from tests.e2e.diffs import apply_changes, report, row_diffs, set_diff
+from tests.e2e.kafka_io import end_offsets, per_topic, publish_events, records_between
 from tests.e2e.pipeline import Pipeline
 from tests.e2e.readers import parse_figure
 from tests.oracle.bets_oracle import (
@@ -37,30 +37,6 @@ FIGURES: tuple[str, ...] = (
     "total_bonus",
 )  # fmt: skip
 OUTPUT_TOPICS = (CARD_MEMBERSHIP, SEGMENT_MEMBERSHIP)
-
-
-def by_id(names: dict[str, int], members: dict[str, set[str]]) -> dict[int, set[str]]:
-    return {names[name]: set(ids) for name, ids in members.items()}
-
-
-def check_state(
-    p: Pipeline, cards: dict[str, set[str]], segments: dict[str, set[str]], *, api: bool
-) -> None:
-    """Every card and segment equals the oracle in Redis (and through the APIs if ``api``)."""
-    lines = all_diffs("card", p.cards_via_redis(), cards, source="redis")
-    lines += all_diffs("segment", p.segments_via_redis(), segments, source="redis")
-    if api:
-        lines += all_diffs("card", p.cards_via_api(), cards, source="api pages")
-        lines += all_diffs("segment", p.segments_via_api(), segments, source="api pages")
-    counts = {c["name"]: c["count"] for c in p.api.cards()}
-    counts |= {s["name"]: s["count"] for s in p.api.segments()}
-    expected = {name: len(ids) for name, ids in (cards | segments).items()}
-    lines += [
-        f"{name!r}: listed count {counts.get(name)}, oracle {n}"
-        for name, n in expected.items()
-        if counts.get(name) != n
-    ]
-    assert not lines, report("members differ from the oracle:", lines) + "\n" + p.log_excerpt()
 
 
 def test_catalog_is_seeded(replayed: Pipeline) -> None:
@@ -134,19 +110,6 @@ def test_replaying_again_changes_nothing(
     check_state(replayed, oracle_cards, oracle_segments, api=False)
 
 
-def window_bet(player_id: str, at: Any, bet_id: int) -> tuple[Row, list[dict[str, Any]]]:
-    """A lost bet of 5 as an oracle row and as its two player events (contract v1)."""
-    row = Row(bet_id, bet_id, player_id, 5.0, None, None, None, 1.5, at)
-    when = at.isoformat().replace("+00:00", "Z")
-    common = {"version": 1, "player_id": player_id, "occurred_at": when}
-    ids = {"bet_id": str(bet_id), "game_id": str(bet_id)}
-    placed = {"event_id": f"bet:{bet_id}:placed", "type": "bet_placed", **common}
-    placed["data"] = {**ids, "amount": 5.0}
-    settled = {"event_id": f"bet:{bet_id}:settled", "type": "bet_settled", **common}
-    settled["data"] = {**ids, "outcome": "lost", "amount": 5.0, "stake": 5.0, "busted_at": 1.5}
-    return row, [placed, settled]
-
-
 def test_window_card_empties_as_the_clock_passes(
     replayed: Pipeline,
     oracle_rows: list[Row],
@@ -185,20 +148,3 @@ def test_window_card_empties_as_the_clock_passes(
         replayed.segment_ids, oracle_segments, want_segments, segment_records, "segment_id"
     )
     assert not lines, report("the records emitted do not move the sets as expected:", lines)
-
-
-def only(offsets: Offsets, topic: str) -> Offsets:
-    return {tp: n for tp, n in offsets.items() if tp.topic == topic}
-
-
-def event_diffs(
-    names: dict[str, int],
-    old: dict[str, set[str]],
-    new: dict[str, set[str]],
-    records: list[dict[str, Any]],
-    id_field: str,
-) -> list[str]:
-    """Differences between ``old`` moved by the change ``records`` and ``new``."""
-    moved = apply_changes(by_id(names, old), records, id_field=id_field)
-    got = {name: moved.get(i, set()) for name, i in names.items()}
-    return all_diffs(id_field.removesuffix("_id"), got, new, source="records")

@@ -43,7 +43,7 @@ class CardSettings(PlatformSettings):
     @classmethod
     def load(cls) -> CardSettings:
         """Settings from the environment (mypy cannot see defaults given through aliases)."""
-        return cls()  # type: ignore[call-arg]
+        return cls()
 
     @property
     def retention(self) -> timedelta:

@@ -10,7 +10,9 @@ DESCRIPTION = "Actions on segments and cards: Triggered, Single Send, Scheduled.
 
 def main() -> None:
     settings = ActionSettings()
-    serve_skeleton(title="action-svc", description=DESCRIPTION, settings=settings, port=settings.port)
+    serve_skeleton(
+        title="action-svc", description=DESCRIPTION, settings=settings, port=settings.port
+    )
 
 
 if __name__ == "__main__":

@@ -10,7 +10,9 @@ DESCRIPTION = "CSV exports of segments and cards with chosen columns and sort or
 
 def main() -> None:
     settings = ExportSettings()
-    serve_skeleton(title="export-svc", description=DESCRIPTION, settings=settings, port=settings.port)
+    serve_skeleton(
+        title="export-svc", description=DESCRIPTION, settings=settings, port=settings.port
+    )
 
 
 if __name__ == "__main__":

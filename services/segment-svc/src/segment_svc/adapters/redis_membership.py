@@ -2,7 +2,10 @@
 
 Each batch costs two round trips: one script call per shard reads the players' segments and
 applied events, one per shard applies their outcomes. Atomicity is per call, so every
-player's set changes, outbox events and applied events are written together.
+player's set changes, outbox events and applied events are written together. The scripts
+build the players' keys from per-shard prefixes (all in slot ``{p}``, like the declared
+outbox key) rather than taking thousands of declared keys: packing each argument costs the
+client more than the whole script costs Redis.
 """
 
 from __future__ import annotations
@@ -49,6 +52,15 @@ class MembershipStore:
         self._read = load_script(redis, "segment_svc.adapters", "lua/read_players.lua")
         self._apply = load_script(redis, "segment_svc.adapters", "lua/apply_players.lua")
 
+    def _prefixes(self, shard: int) -> tuple[str, str, str]:
+        """Key prefixes of shard ``shard`` (a player or segment id completes each)."""
+        segment_prefix = self._keys.segment(shard, 0).removesuffix("0")
+        return (
+            self._keys.player_segments(shard, ""),
+            applied_events_key(self._keys, shard, ""),
+            segment_prefix,
+        )
+
     async def states(
         self, players: Sequence[tuple[int, str, Sequence[bytes]]]
     ) -> list[PlayerState]:
@@ -59,15 +71,13 @@ class MembershipStore:
         calls: list[list[int]] = []
         pipe = self._redis.pipeline(transaction=False)
         for shard, indexes in by_shard.items():
+            psegs, applied, _ = self._prefixes(shard)
             for chunk in _chunks(indexes):
-                keys: list[str] = []
-                args: list[bytes] = []
+                args: list[str | bytes] = [psegs, applied]
                 for i in chunk:
-                    _, player_id, marks = players[i]
-                    keys += [self._keys.player_segments(shard, player_id),
-                             applied_events_key(self._keys, shard, player_id)]  # fmt: skip
-                    args.append(b"".join(marks))
-                await self._read(keys=keys, args=args, client=pipe)
+                    args += [players[i][1], b"".join(players[i][2])]
+                await self._read(keys=[self._keys.outbox(shard, SERVICE)], args=args,
+                                 client=pipe)  # fmt: skip
                 calls.append(chunk)
         states: list[PlayerState | None] = [None] * len(players)
         for chunk, reply in zip(calls, await pipe.execute(), strict=True):
@@ -89,17 +99,16 @@ class MembershipStore:
             return 0
         pipe = self._redis.pipeline(transaction=False)
         for shard, indexes in by_shard.items():
+            head = [self._topic, self._kept, self._ttl_s, *self._prefixes(shard)]
             for chunk in _chunks(indexes):
-                keys = [self._keys.outbox(shard, SERVICE)]
-                args: list[str | bytes | int] = [self._topic, self._kept, self._ttl_s]
+                args: list[str | bytes | int] = list(head)
                 for i in chunk:
                     item = batch[i]
-                    applied = item.applied[-self._kept :]  # the newest are enough
-                    keys += [self._keys.player_segments(shard, item.player_id),
-                             applied_events_key(self._keys, shard, item.player_id)]  # fmt: skip
-                    args += [item.player_id, b"".join(applied), len(item.changes)]
-                    for change in item.changes:
-                        keys.append(self._keys.segment(shard, change.segment_id))
-                        args += [change.segment_id, "1" if change.enter else "0", change.event]
-                await self._apply(keys=keys, args=args, client=pipe)
+                    spec = ",".join(f"{c.segment_id}{'+' if c.enter else '-'}"
+                                    for c in item.changes)  # fmt: skip
+                    bodies = b"\n".join(c.event for c in item.changes)
+                    marks = b"".join(item.applied[-self._kept :])  # the newest are enough
+                    args += [item.player_id, marks, spec, bodies]
+                await self._apply(keys=[self._keys.outbox(shard, SERVICE)], args=args,
+                                  client=pipe)  # fmt: skip
         return int(sum(await pipe.execute()))
