@@ -99,15 +99,22 @@ def card_catalogue() -> Iterator[CardCatalogueStub]:
 
 
 @pytest.fixture
+def seg_kafka(kafka_bootstrap: str) -> str:
+    """The broker of a test: the session's; tests that read whole topics use their own."""
+    return kafka_bootstrap
+
+
+@pytest.fixture
 def seg_settings(
-    kafka_bootstrap: str, redis_url: str, seg_db_url: str, card_catalogue: CardCatalogueStub,
+    seg_kafka: str, redis_url: str, seg_db_url: str, card_catalogue: CardCatalogueStub,
     create_topics: Callable[..., list[str]],
 ) -> SegmentSettings:  # fmt: skip
-    """Settings on the session broker and Redis, with a key prefix and group of this test."""
-    create_topics(partitions=PARTITIONS, topics=TOPICS)
+    """Settings on the test's broker and the session's Redis, with a key prefix and group of
+    this test."""
+    create_topics(partitions=PARTITIONS, topics=TOPICS, bootstrap=seg_kafka)
     token = uuid.uuid4().hex[:8]
     return SegmentSettings(
-        kafka_bootstrap=kafka_bootstrap,
+        kafka_bootstrap=seg_kafka,
         redis_url=redis_url,
         partitions=PARTITIONS,
         key_prefix=f"t{token}:",

@@ -61,7 +61,7 @@ def seed_cards(redis: Redis, keys: Keys, partitions: int, cards: Mapping[int, se
 def read_set(redis: Redis, key_of: Callable[[int], str], partitions: int) -> set[str]:
     found: set[str] = set()
     for p in range(partitions):
-        found |= {m.decode() for m in redis.smembers(key_of(p))}
+        found |= {m.decode() if isinstance(m, bytes) else m for m in redis.smembers(key_of(p))}
     return found
 
 
@@ -183,3 +183,15 @@ def committed_up_to_end(bootstrap: str, group: str, topic: str, partitions: int)
 
 def outbox_empty(redis: Redis, keys: Keys, partitions: int) -> bool:
     return all(redis.xlen(keys.outbox(p, "segment-svc")) == 0 for p in range(partitions))
+
+
+def committed_total(bootstrap: str, group: str, topic: str) -> int:
+    """Records of ``topic`` that ``group`` has committed, over all partitions."""
+    from kafka import KafkaAdminClient
+
+    admin = KafkaAdminClient(bootstrap_servers=bootstrap.split(","))
+    try:
+        offsets = admin.list_group_offsets(group).get(group, {})
+        return sum(o.offset for tp, o in offsets.items() if tp.topic == topic and o.offset > 0)
+    finally:
+        admin.close()

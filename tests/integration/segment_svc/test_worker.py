@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import orjson
+import pytest
 from redis import Redis
 
 from segment_svc.settings import SegmentSettings
+from segshared.keys import Keys
+from segshared.members import player_order
 from segshared.partitioning import partition_for
 from segshared.topics import CARD_MEMBERSHIP, SEGMENT_MEMBERSHIP, dlq
 from tests.integration.segment_svc.conftest import PARTITIONS, Api, CardCatalogueStub
@@ -29,18 +34,25 @@ from tests.integration.segment_svc.support import (
     wait_until,
 )
 
+
+@pytest.fixture
+def seg_kafka(fresh_kafka: Callable[[], str]) -> str:
+    """A broker of this test's own: it reads whole topics, which must hold only its records."""
+    return fresh_kafka()
+
+
 CARDS = (1, 2, 3, 4, 5)
 
 
 def _definition(name: str, ids: dict[str, int]) -> dict[str, Any]:
     """The test segments; later ones reference earlier ones (and s4 reads through two)."""
-    return {
-        "s1": lambda: {"include": {"and": [{"card": 1}, {"card": 2}]}},
-        "s2": lambda: {"include": {"or": [{"card": 3}, {"card": 4}]}, "exclude": {"card": 5}},
-        "s3": lambda: {"include": {"or": [{"segment": ids["s1"]}, {"card": 5}]},
-                       "exclude": {"card": 4}},
-        "s4": lambda: {"include": {"and": [{"segment": ids["s3"]}, {"segment": ids["s2"]}]}},
-    }[name]()  # fmt: skip
+    if name == "s1":
+        return {"include": {"and": [{"card": 1}, {"card": 2}]}}
+    if name == "s2":
+        return {"include": {"or": [{"card": 3}, {"card": 4}]}, "exclude": {"card": 5}}
+    if name == "s3":
+        return {"include": {"or": [{"segment": ids["s1"]}, {"card": 5}]}, "exclude": {"card": 4}}
+    return {"include": {"and": [{"segment": ids["s3"]}, {"segment": ids["s2"]}]}}
 
 
 class World:
@@ -66,7 +78,11 @@ class World:
 
 def _segment_sets(redis: Redis, settings: SegmentSettings, ids: list[int]) -> dict[int, set[str]]:
     keys = settings.keys
-    return {sid: read_set(redis, lambda p, s=sid: keys.segment(p, s), PARTITIONS) for sid in ids}
+    return {sid: read_set(redis, partial(_shard_key, keys, sid), PARTITIONS) for sid in ids}
+
+
+def _shard_key(keys: Keys, segment_id: int, shard: int) -> str:
+    return keys.segment(shard, segment_id)
 
 
 async def _all_ready(api: Api) -> bool:
@@ -158,6 +174,17 @@ async def _run_scenario(
     s4_sample = next((e for e in events if e["segment_id"] == ids["s4"]), None)
     if s4_sample is not None:  # a dependent's build names the revisions it read
         assert f":rev:1:{ids['s1']}r1.{ids['s2']}r1.{ids['s3']}r1:" in s4_sample["event_id"]
+    s1 = ids["s1"]
+    detail = (await api.client.get(f"/segments/{s1}")).json()
+    assert (detail["count"], detail["ready"]) == (len(built[s1]), True)
+    page = (await api.client.get(f"/segments/{s1}/members", params={"limit": 1000})).json()
+    in_order = sorted(built[s1], key=player_order)
+    assert page["total"] == len(built[s1])
+    assert [r["player_id"] for r in page["items"]] == in_order[:1000]
+    last = await api.client.get(
+        f"/segments/{s1}/members", params={"order": "desc", "limit": 3, "columns": "player_id"}
+    )
+    assert [r["player_id"] for r in last.json()["items"]] == in_order[::-1][:3]
     for player in world.players[:300]:  # the per-player index agrees with the sets
         p = partition_for(player, PARTITIONS)
         psegs = {int(x) for x in redis.smembers(keys.player_segments(p, player))}
@@ -247,8 +274,8 @@ async def _run_scenario(
                                 change=change, cards=world.player_cards(player)))  # fmt: skip
     kafka.flush()
     kafka.close()
-    last = oracle({k: v for k, v in edited_docs.items() if k != s4}, world.cards)
-    wait_until(lambda: _segment_sets(redis, settings, sids[:3]) == {s: last[s] for s in sids[:3]},
+    at_end = oracle({k: v for k, v in edited_docs.items() if k != s4}, world.cards)
+    wait_until(lambda: _segment_sets(redis, settings, sids[:3]) == {s: at_end[s] for s in sids[:3]},
                what="stream carried on after a dead letter")  # fmt: skip
     letters = read_topic(settings.kafka_bootstrap, dlq(CARD_MEMBERSHIP), partitions=PARTITIONS,
                          until=lambda rs: any(b"not json" in r.value for r in rs))  # fmt: skip

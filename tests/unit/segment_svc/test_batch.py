@@ -51,3 +51,12 @@ def test_duplicates_within_a_batch_count_once() -> None:
     groups = group_per_player([(0, _event(1, "a", 1, "entered", [1]))] * 3)
     work = new_work(groups["a"], frozenset())
     assert work is not None and work.applied == (fingerprint("e1"),)
+
+
+def test_events_before_an_applied_one_are_replays_even_if_forgotten() -> None:
+    # e1 aged out of the remembered fingerprints, e3 is still remembered: e1 precedes e3 in
+    # partition order, so it was delivered (and applied) before e3 and is skipped too
+    work = new_work(GROUPS["a"], frozenset({fingerprint("e3")}))
+    assert work is not None
+    assert (work.changed, work.applied, work.cause_event_id) == (
+        frozenset({1}), (fingerprint("e4"),), "e4")  # fmt: skip

@@ -33,6 +33,8 @@ class SegmentRow(Base):
     """A segment definition; ``revision`` grows with every change and drives rebuilds."""
 
     __tablename__ = "segments"
+    # Never reuse the id of a deleted segment: its built shard sets may still be live.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)

@@ -99,7 +99,8 @@ class MembershipStore:
             return 0
         pipe = self._redis.pipeline(transaction=False)
         for shard, indexes in by_shard.items():
-            head = [self._topic, self._kept, self._ttl_s, *self._prefixes(shard)]
+            head: list[str | bytes | int] = [self._topic, self._kept, self._ttl_s]
+            head += self._prefixes(shard)
             for chunk in _chunks(indexes):
                 args: list[str | bytes | int] = list(head)
                 for i in chunk:

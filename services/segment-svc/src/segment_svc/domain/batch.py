@@ -61,16 +61,22 @@ def group_per_player(events: Iterable[tuple[int, CardMembershipChanged]]
 def new_work(group: PlayerEvents, applied: Collection[bytes]) -> PlayerWork | None:
     """The work of the events not applied before, or None if every one was.
 
-    Each event's ``cards`` is the player's whole card set after that change, so the last new
-    one alone decides the memberships; the others only widen what to re-evaluate.
+    Only events after the last already-applied one count: anything before it in partition
+    order was delivered before it, so is a replay even if its fingerprint has aged out of the
+    remembered ones. Each event's ``cards`` is the player's whole card set after that change,
+    so the last new one alone decides the memberships; the others only widen what to
+    re-evaluate.
     """
+    start = 0
+    for i, mark in enumerate(group.marks):
+        if mark in applied:
+            start = i + 1
     fresh: dict[bytes, CardMembershipChanged] = {}
-    for event, mark in zip(group.events, group.marks, strict=True):
-        if mark not in applied and mark not in fresh:
-            fresh[mark] = event
+    for event, mark in zip(group.events[start:], group.marks[start:], strict=True):
+        fresh.setdefault(mark, event)
     if not fresh:
         return None
-    latest = next(reversed(fresh.values()))
+    latest = group.events[-1]  # after ``start`` by construction, and fresh
     return PlayerWork(
         player_id=group.player_id,
         shard=group.shard,

@@ -16,7 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from segment_svc.adapters.card_catalogue import CardCatalogueUnavailable, HttpCardCatalogue
 from segment_svc.adapters.lifecycle_publisher import KafkaLifecyclePublisher
 from segment_svc.adapters.redis_views import SegmentViews
-from segment_svc.entrypoints.routes import ApiServices, router
+from segment_svc.entrypoints import member_routes, routes
+from segment_svc.entrypoints.deps import ApiServices
 from segment_svc.service_layer.lifecycle import LifecyclePublisher, LifecycleRelay
 from segment_svc.service_layer.queries import SegmentContext
 from segment_svc.service_layer.validation import CardCatalogue, DefinitionErrors, Limits
@@ -80,7 +81,9 @@ def create_app(
         await asyncio.to_thread(ping)
 
     app.include_router(health_router({"redis": redis.ping, "database": database}))
-    app.include_router(router)
+    # execute before /segments/{id}, so that the literal path wins
+    app.include_router(member_routes.router)
+    app.include_router(routes.router)
     return app
 
 

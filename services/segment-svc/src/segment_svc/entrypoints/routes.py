@@ -1,19 +1,15 @@
-"""HTTP routes of segment-svc: CRUD, clone, table view and execute."""
+"""HTTP routes of segment-svc: segment CRUD and clone."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, Query, Response, status
 
 from segment_svc.adapters.orm import SegmentRow
-from segment_svc.adapters.redis_views import SegmentViews
+from segment_svc.entrypoints.deps import ApiServices, Services
 from segment_svc.entrypoints.schemas import (
     CloneRequest,
-    ExecuteRequest,
-    ExecuteResult,
-    MembersOut,
     SegmentCreate,
     SegmentList,
     SegmentOut,
@@ -21,30 +17,8 @@ from segment_svc.entrypoints.schemas import (
 )
 from segment_svc.service_layer import queries
 from segment_svc.service_layer import segments as uc
-from segment_svc.service_layer.columns import check_columns
-from segment_svc.service_layer.execute import execute_definition
-from segment_svc.service_layer.validation import check_cards, check_segments, parse_definition
-from segshared.keys import Keys
 from segshared.rules import RuleError
 
-
-@dataclass(frozen=True)
-class ApiServices:
-    """Everything the routes use, built by the composition root."""
-
-    ctx: queries.SegmentContext
-    views: SegmentViews
-    keys: Keys
-    partitions: int
-    scratch_ttl_s: int
-
-
-def _services(request: Request) -> ApiServices:
-    services: ApiServices = request.app.state.services
-    return services
-
-
-Services = Annotated[ApiServices, Depends(_services)]
 router = APIRouter(prefix="/segments", tags=["segments"])
 
 
@@ -96,29 +70,6 @@ async def search(
     return SegmentList(items=await _out(services, rows), total=total)
 
 
-@router.post("/execute", response_model=ExecuteResult)
-async def execute(body: ExecuteRequest, services: Services) -> ExecuteResult:
-    """Members of an unsaved definition: exact count and the first page."""
-    defn = parse_definition(body.include, body.exclude, limits=services.ctx.limits)
-    await check_cards(defn, cards=services.ctx.cards)
-    refs = await queries.segment_refs(ctx=services.ctx)
-    check_segments(defn, segment_refs=refs, segment_id=None)
-    columns, sort = check_columns(body.columns, body.sort)
-    page = await execute_definition(
-        defn=defn,
-        views=services.views,
-        keys=services.keys,
-        partitions=services.partitions,
-        columns=columns,
-        sort=sort,
-        descending=body.order == "desc",
-        offset=body.offset,
-        limit=body.limit,
-        ttl_s=services.scratch_ttl_s,
-    )
-    return ExecuteResult(count=page.total, items=page.items)
-
-
 @router.get("/{segment_id}", response_model=SegmentOut)
 async def read(segment_id: int, services: Services) -> SegmentOut:
     row = await queries.get_segment(ctx=services.ctx, segment_id=segment_id)
@@ -150,28 +101,3 @@ async def clone(
         ctx=services.ctx, segment_id=segment_id, name=body.name if body else None
     )
     return (await _out(services, [row]))[0]
-
-
-@router.get("/{segment_id}/members", response_model=MembersOut)
-async def members(
-    segment_id: int,
-    services: Services,
-    columns: Annotated[str | None, Query(description="Comma-separated fields")] = None,
-    sort: Annotated[str | None, Query(description="A field; default player_id")] = None,
-    order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
-    offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-) -> MembersOut:
-    """Table view: a sorted page of the segment's members with the chosen columns."""
-    await queries.get_segment(ctx=services.ctx, segment_id=segment_id)
-    wanted = [c.strip() for c in columns.split(",") if c.strip()] if columns else None
-    cols, sort_field = check_columns(wanted, sort)
-    page = await services.views.page(
-        services.views.shard_keys(segment_id),
-        columns=cols,
-        sort=sort_field,
-        descending=order == "desc",
-        offset=offset,
-        limit=limit,
-    )
-    return MembersOut(total=page.total, items=page.items)

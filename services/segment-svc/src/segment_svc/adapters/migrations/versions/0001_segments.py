@@ -29,6 +29,8 @@ def upgrade() -> None:
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_segments"),
         sa.UniqueConstraint("name", name="uq_segments_name"),
+        # Never reuse the id of a deleted segment: its built shard sets may still be live.
+        sqlite_autoincrement=True,
     )
     op.create_table(
         "segment_card_refs",
