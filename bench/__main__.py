@@ -14,8 +14,17 @@ from bench.segment_worker import TARGET_CHANGES_PER_S, run_segment_bench
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("part", nargs="?", choices=("all", "e2e", "segment"), default="all")
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description="Throughput of the platform on this machine; see bench/RESULTS.md.",
+    )
+    parser.add_argument(
+        "part",
+        nargs="?",
+        choices=("all", "e2e", "segment"),
+        default="all",
+        help="e2e: the bets file through the whole stack; segment: one segment-svc worker",
+    )
     parser.add_argument("--partitions", type=int, default=8, help="of every topic (default 8)")
     parser.add_argument("--changes", type=int, default=200_000, help="segment bench: N changes")
     parser.add_argument("--players", type=int, default=50_000, help="segment bench: players")

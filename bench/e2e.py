@@ -7,7 +7,6 @@ produced it), not the moment idle detection noticed.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -67,7 +66,6 @@ def run_e2e(
         before = topic_times(stack.bootstrap, (CARD_MEMBERSHIP, SEGMENT_MEMBERSHIP))
         workers = {c.name: c.proc.pid for c in stack.supervisor.children if "worker" in c.name}
         pids = {c.name: c.proc.pid for c in stack.supervisor.children}
-        pids["replay (bench)"] = os.getpid()
         with Profiler(profile_dir, workers), CpuMeter(pids) as cpu:
             started_ms = time.time() * 1000
             stats = replay_file(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,12 +83,8 @@ class Pipeline:
     def segments_via_redis(self) -> dict[str, set[str]]:
         return {name: self.redis.segment(sid) for name, sid in self.segment_ids.items()}
 
-    def log_excerpt(self, lines: int = 30) -> str:
-        """Where the services' output is, and its last error lines, for failure messages."""
-        text = self.log_path.read_text(errors="replace").splitlines()
-        errors = [ln for ln in text if "ERROR" in ln or "Traceback" in ln or "Error:" in ln]
-        tail = "\n".join(errors[-lines:]) or "(no error lines)"
-        return f"service output: {self.log_path} ({len(errors)} error lines; last ones:)\n{tail}"
+    def log_excerpt(self) -> str:
+        return log_excerpt(self.log_path)
 
 
 @contextmanager
@@ -108,22 +104,36 @@ def running_pipeline(*, database_url: str, work_dir: Path) -> Iterator[Pipeline]
         },
     )
     log_path = work_dir / "stack.log"
-    with log_path.open("w") as log, Stack(config, output=log, color=False) as stack:
-        missing = [name for name in REQUIRED if name not in stack.processes]
-        assert not missing, f"not started: {missing}; not importable: {stack.missing}"
-        api = ApiReader(
-            card_url=stack.api_url("card-svc"), segment_url=stack.api_url("segment-svc")
-        )
-        reader = RedisReader(
-            url=stack.redis_url, key_prefix=config.key_prefix, partitions=config.partitions
-        )
-        pipeline = Pipeline(stack=stack, log_path=log_path, api=api, redis=reader)
+    with ExitStack() as resources:
+        log = resources.enter_context(log_path.open("w"))
         try:
+            stack = resources.enter_context(Stack(config, output=log, color=False))
+            missing = [name for name in REQUIRED if name not in stack.processes]
+            assert not missing, f"not started: {missing}; not importable: {stack.missing}"
+            api = ApiReader(
+                card_url=stack.api_url("card-svc"), segment_url=stack.api_url("segment-svc")
+            )
+            resources.callback(api.close)
+            reader = RedisReader(
+                url=stack.redis_url, key_prefix=config.key_prefix, partitions=config.partitions
+            )
+            resources.callback(reader.close)
+            pipeline = Pipeline(stack=stack, log_path=log_path, api=api, redis=reader)
             started = time.monotonic()
             seed(stack.api_url("card-svc"), stack.api_url("segment-svc"))
             pipeline.load_catalog_ids()
             pipeline.timings["seed"] = time.monotonic() - started
-            yield pipeline
-        finally:
-            api.close()
-            reader.close()
+        except Exception as exc:  # say what the services printed, not only what failed
+            log.flush()
+            raise AssertionError(
+                f"the stack did not come up: {exc}\n{log_excerpt(log_path)}"
+            ) from exc
+        yield pipeline
+
+
+def log_excerpt(log_path: Path, lines: int = 30) -> str:
+    """Where the services' output is, and its last error lines, for failure messages."""
+    text = log_path.read_text(errors="replace").splitlines()
+    errors = [ln for ln in text if "ERROR" in ln or "Traceback" in ln or "Error:" in ln]
+    tail = "\n".join(errors[-lines:]) or "(no error lines)"
+    return f"service output: {log_path} ({len(errors)} error lines; last ones:)\n{tail}"
