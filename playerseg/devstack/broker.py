@@ -11,6 +11,7 @@ from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
 from playerseg.devstack.ports import free_port
+from playerseg.devstack.server_process import ServerProcess
 
 
 def broker_command(port: int) -> list[str]:
@@ -55,42 +56,17 @@ def wait_for_broker(
     raise TimeoutError(f"no Kafka broker answered on {bootstrap} within {timeout_s:.0f}s: {last}")
 
 
-class BrokerProcess:
+class BrokerProcess(ServerProcess):
     """A Tansu broker run as a child process; a context manager that stops it on exit."""
 
     def __init__(self, port: int | None = None, *, log_path: Path | None = None) -> None:
         self.port = port or free_port()
         self.bootstrap = f"127.0.0.1:{self.port}"
-        self._log = log_path.open("ab") if log_path else None
-        self.proc = subprocess.Popen(
+        super().__init__(
             broker_command(self.port),
-            stdout=self._log or subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
+            ready=lambda proc: wait_for_broker(self.bootstrap, proc=proc),
+            log_path=log_path,
         )
-        try:
-            wait_for_broker(self.bootstrap, proc=self.proc)
-        except BaseException:
-            self.stop()
-            raise
-
-    def stop(self, timeout_s: float = 10.0) -> None:
-        """SIGTERM, then SIGKILL if it has not exited within ``timeout_s``."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout_s)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if self._log:
-            self._log.close()
-
-    def __enter__(self) -> BrokerProcess:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def start_broker(port: int | None = None, *, log_path: Path | None = None) -> BrokerProcess:

@@ -11,6 +11,7 @@ from pathlib import Path
 import redis
 
 from playerseg.devstack.ports import free_port
+from playerseg.devstack.server_process import ServerProcess
 
 
 def redis_server_bin() -> str:
@@ -63,39 +64,16 @@ def wait_for_redis(
     raise TimeoutError(f"Redis at {url} did not answer PING within {timeout_s:.0f}s: {last}")
 
 
-class RedisProcess:
+class RedisProcess(ServerProcess):
     """A redis-server run as a child process; a context manager that stops it on exit."""
 
     def __init__(self, port: int | None = None, *, data_dir: Path | None = None) -> None:
         self.port = port or free_port()
         self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.proc = subprocess.Popen(
+        super().__init__(
             redis_command(self.port, data_dir=data_dir),
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            stdin=subprocess.DEVNULL,
+            ready=lambda proc: wait_for_redis(self.url, proc=proc),
         )
-        try:
-            wait_for_redis(self.url, proc=self.proc)
-        except BaseException:
-            self.stop()
-            raise
-
-    def stop(self, timeout_s: float = 10.0) -> None:
-        """SIGTERM, then SIGKILL if it has not exited within ``timeout_s``."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout_s)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-
-    def __enter__(self) -> RedisProcess:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def start_redis(port: int | None = None, *, data_dir: Path | None = None) -> RedisProcess:

@@ -116,7 +116,10 @@ class Stack:
         if importable(module):
             return module
         self.missing.append(module)
-        self.supervisor.log("stack", f"warning: {module} is not importable; not started")
+        if importable(service_spec(service).package):
+            self.supervisor.log("stack", f"{service} has no {role} entrypoint yet")
+        else:
+            self.supervisor.log("stack", f"warning: {service} is not installed; not started")
         return None
 
     def migrate(self) -> None:
