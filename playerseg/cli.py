@@ -1,4 +1,5 @@
-"""``playerseg`` command line: ``up`` (the embedded default) and ``replay`` (a bets file)."""
+"""``playerseg`` command line: ``up`` (the embedded default), ``replay`` (a bets file) and
+``topics`` (create the platform's topics on a broker)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from playerseg import up
 from playerseg.devstack.config import DEFAULT_BETS, DEFAULT_PARTITIONS
+from playerseg.devstack.topics import ensure_topics
 from playerseg.replay import MissingColumnsError, ReplayError, ReplayStats, replay_file
 
 _SHOWN_BAD_ROWS = 20
@@ -51,23 +53,37 @@ def build_parser() -> argparse.ArgumentParser:
         help="add this to every default port, to run beside another stack",
     )
 
+    topics = commands.add_parser("topics", help="create every topic of the platform")
+    _broker_options(topics)
+
     replay = commands.add_parser("replay", help="publish a bets CSV (or CSV.gz) to player.events")
     replay.add_argument("file", type=Path)
     replay.add_argument("--rate", type=_positive_float, help="events per second (default: max)")
     replay.add_argument("--limit", type=_positive_int, help="replay only the first ROWS bets")
-    replay.add_argument(
+    _broker_options(replay)
+    replay.add_argument("--no-progress", action="store_true", help="no progress bar")
+    return parser
+
+
+def _broker_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
         "--bootstrap",
         default=os.environ.get("PLAYERSEG_KAFKA_BOOTSTRAP", "127.0.0.1:19092"),
         help="Kafka bootstrap servers (default: $PLAYERSEG_KAFKA_BOOTSTRAP or the embedded one)",
     )
-    replay.add_argument(
+    parser.add_argument(
         "--partitions",
         type=_positive_int,
         default=_default_partitions(),
-        help="partition count of player.events (default: $PLAYERSEG_PARTITIONS or 8)",
+        help="partitions of every player-keyed topic (default: $PLAYERSEG_PARTITIONS or 8)",
     )
-    replay.add_argument("--no-progress", action="store_true", help="no progress bar")
-    return parser
+
+
+def run_topics(args: argparse.Namespace) -> int:
+    """The ``topics`` command: create what is missing, check what exists."""
+    created = ensure_topics(args.bootstrap, partitions=args.partitions)
+    print(f"created {len(created)} topics: {', '.join(created) or 'none needed'}")
+    return 0
 
 
 def print_summary(stats: ReplayStats) -> None:
@@ -111,4 +127,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "replay":
         return run_replay(args)
+    if args.command == "topics":
+        return run_topics(args)
     return up.run(args)

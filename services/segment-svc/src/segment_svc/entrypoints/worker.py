@@ -7,20 +7,21 @@ new or edited segments for the partitions it owns, and relays its outbox to Kafk
 from __future__ import annotations
 
 import asyncio
-import functools
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar, cast
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 import faust
+from faust.app.base import BootStrategy
 from redis.asyncio import Redis
 from sqlalchemy.orm import Session, sessionmaker
 
+from segment_svc.adapters.batch_consumer import BatchConsumer, ConsumerConfig
 from segment_svc.adapters.redis_builds import BuildStore
 from segment_svc.adapters.redis_membership import MembershipStore
 from segment_svc.service_layer.builds import reconcile
 from segment_svc.service_layer.catalogue_cache import CatalogueCache
-from segment_svc.service_layer.incremental import Record, process_batch
+from segment_svc.service_layer.incremental import process_batch
 from segment_svc.settings import SERVICE, SegmentSettings, load_settings
 from segshared.dlq import DeadLetters
 from segshared.outbox import OutboxRelay
@@ -53,7 +54,10 @@ def create_worker(
 ) -> faust.App:
     """The Faust app wired to the given adapters (the composition root of the worker)."""
     app = make_faust_app(settings.app_id, settings, datadir=settings.datadir, **faust_overrides)
-    topic = app.topic(CARD_MEMBERSHIP, key_serializer="raw", value_serializer="raw")
+    # Faust keeps the runtime (producer, tasks, lifecycle); card.membership is consumed in
+    # batches by BatchConsumer instead of a Faust agent (ADR 0005), so Faust's own consumer,
+    # which would join the same group with nothing to read, is not started.
+    app.boot_strategy = BootStrategy(app, enable_kafka_consumer=False)
     keys = settings.keys
     lock = asyncio.Lock()  # builds and batches never interleave on this worker's shards
     cache = CatalogueCache(session_factory)
@@ -73,13 +77,9 @@ def create_worker(
     dead_letters = DeadLetters(redis=redis, keys=keys, send=send_dead_letter)
     relay = OutboxRelay(redis=redis, keys=keys, service=SERVICE, publish=publish)
 
-    def owned() -> list[int]:
-        return sorted(
-            tp.partition for tp in app.consumer.assignment() if tp.topic == CARD_MEMBERSHIP
-        )
-
-    async def handle(records: list[Record]) -> None:
-        async with lock:
+    async def handle(records: list[Any]) -> None:
+        # Called under ``lock`` by the consumer, which commits the offsets after it returns.
+        async def once() -> None:
             catalogue = await cache.get()
             outcome = await process_batch(
                 records=records,
@@ -88,25 +88,24 @@ def create_worker(
                 dead_letters=dead_letters,
                 partitions=settings.partitions,
             )
-        log.debug("batch: %s", outcome)
+            log.debug("batch: %s", outcome)
 
-    @app.agent(topic, concurrency=1)
-    async def apply_card_changes(stream: faust.StreamT[Any]) -> None:
-        # take() acks a batch when the generator resumes or is closed, and it is closed by a
-        # crash or cancellation in mid-batch too; noack_take leaves acking to us, after the
-        # batch is applied, so an unfinished batch is redelivered (at-least-once).
-        manual = cast(faust.Stream[Any], cast(faust.Stream[Any], stream).noack())
-        async for buffered in manual.noack_take(
-            settings.batch_size, within=settings.batch_within_s
-        ):
-            events = cast(Sequence[faust.EventT[Any]], buffered)  # noack_take buffers events
-            records = [
-                Record(e.message.partition, e.message.offset, e.message.key, e.message.value)
-                for e in events
-            ]
-            await retry_forever("card.membership batch", functools.partial(handle, records))
-            for event in events:
-                await manual.ack(event)
+        await retry_forever("card.membership batch", once)
+
+    consumer = BatchConsumer(
+        config=ConsumerConfig(
+            bootstrap_servers=settings.bootstrap_servers,
+            group_id=settings.app_id,
+            topic=CARD_MEMBERSHIP,
+            max_records=settings.batch_size,
+            fetch_timeout_ms=int(settings.batch_within_s * 1000),
+            session_timeout_s=settings.consumer_session_timeout_s,
+            rebalance_timeout_s=settings.consumer_rebalance_timeout_s,
+        ),
+        handle=handle,
+        lock=lock,
+    )
+    owned = consumer.partitions
 
     async def keep_segments_built() -> None:
         while True:
@@ -127,6 +126,10 @@ def create_worker(
     async def relay_outbox() -> None:
         await relay.run(owned)
 
+    async def consume_card_changes() -> None:
+        await consumer.run()
+
+    app.task(consume_card_changes)
     app.task(keep_segments_built)
     app.task(relay_outbox)
 

@@ -29,6 +29,19 @@ class Record:
     value: bytes | None
 
 
+class RecordLike(Protocol):
+    """What a batch reads of a consumed record (a ``Record`` or the client's own record)."""
+
+    @property
+    def partition(self) -> int: ...
+    @property
+    def offset(self) -> int: ...
+    @property
+    def key(self) -> bytes | None: ...
+    @property
+    def value(self) -> bytes | None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class BatchOutcome:
     records: int
@@ -61,7 +74,7 @@ class DeadLetterSink(Protocol):
 
 async def process_batch(
     *,
-    records: Sequence[Record],
+    records: Sequence[RecordLike],
     catalogue: Catalogue,
     memberships: Memberships,
     dead_letters: DeadLetterSink,
