@@ -5,7 +5,6 @@ Generic on purpose; each service's tests add their own fixtures in their folders
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -17,8 +16,8 @@ from playerseg.devstack.broker import BrokerProcess, start_broker
 from playerseg.devstack.redis_server import start_redis
 from playerseg.devstack.topics import ensure_topics
 from segshared.settings import PlatformSettings
+from tests.support.postgres import fresh_database
 
-PG_ADMIN_DSN = os.environ.get("PLAYERSEG_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 _TIER_MARKERS = {"unit": "unit", "integration": "integration", "e2e": "e2e", "browser": "browser"}
 
 
@@ -67,20 +66,8 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def pg_url() -> Iterator[str]:
     """SQLAlchemy URL of a fresh PostgreSQL database, dropped at the end of the session."""
-    psycopg = pytest.importorskip("psycopg")
-    name = f"playerseg_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_DSN}: {exc}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        try:
-            yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database() as url:
+        yield url
 
 
 @pytest.fixture

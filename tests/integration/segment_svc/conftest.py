@@ -7,7 +7,6 @@ Redis directly and need card-svc only to answer "which of these card ids exist".
 from __future__ import annotations
 
 import json
-import os
 import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -18,7 +17,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import httpx
-import psycopg
 import pytest
 from redis import Redis
 
@@ -35,8 +33,8 @@ from segshared.topics import (
     SEGMENT_MEMBERSHIP,
     dlq,
 )
+from tests.support.postgres import fresh_database
 
-PG_ADMIN_DSN = os.environ.get("PLAYERSEG_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
 PARTITIONS = 8
 TOPICS = (CARD_MEMBERSHIP, dlq(CARD_MEMBERSHIP), SEGMENT_MEMBERSHIP, SEGMENT_LIFECYCLE)
 
@@ -44,21 +42,9 @@ TOPICS = (CARD_MEMBERSHIP, dlq(CARD_MEMBERSHIP), SEGMENT_MEMBERSHIP, SEGMENT_LIF
 @pytest.fixture
 def seg_db_url() -> Iterator[str]:
     """A fresh, migrated PostgreSQL database per test: the worker reads every segment in it."""
-    name = f"segsvc_{uuid.uuid4().hex[:12]}"
-    try:
-        admin = psycopg.connect(PG_ADMIN_DSN, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"PostgreSQL is not reachable at {PG_ADMIN_DSN}: {exc}")
-    with admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-        url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-        try:
-            migrate(url)
-            yield url
-        finally:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with fresh_database("segsvc") as url:
+        migrate(url)
+        yield url
 
 
 class CardCatalogueStub:
