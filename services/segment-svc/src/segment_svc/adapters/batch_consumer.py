@@ -97,6 +97,7 @@ class BatchConsumer:
                 if fetched:
                     await self._one_batch(consumer, fetched)
         finally:
+            self.owned = frozenset()  # relay and builds stop touching these shards now
             await consumer.stop()
 
     async def _one_batch(self, consumer: AIOKafkaConsumer, fetched: dict[Any, Any]) -> None:

@@ -9,11 +9,29 @@ ids are remembered as short fingerprints, and a batch keeps only the events not 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
 
 from segment_svc.domain.events import iso_utc
-from segshared.contracts import CardMembershipChanged
+
+
+class CardEvent(Protocol):
+    """What a batch reads of a card event (the contract's model or the decoder's fast form)."""
+
+    @property
+    def event_id(self) -> str: ...
+    @property
+    def occurred_at(self) -> datetime: ...
+    @property
+    def player_id(self) -> str: ...
+    @property
+    def card_id(self) -> int: ...
+    @property
+    def cards(self) -> Sequence[int]: ...
+    @property
+    def cause(self) -> str: ...
 
 
 def fingerprint(event_id: str) -> bytes:
@@ -27,7 +45,7 @@ class PlayerEvents:
 
     player_id: str
     shard: int
-    events: list[CardMembershipChanged] = field(default_factory=list)
+    events: list[CardEvent] = field(default_factory=list)
     marks: list[bytes] = field(default_factory=list)
 
 
@@ -45,7 +63,7 @@ class PlayerWork:
     applied: tuple[bytes, ...]
 
 
-def group_per_player(events: Iterable[tuple[int, CardMembershipChanged]]
+def group_per_player(events: Iterable[tuple[int, CardEvent]]
                      ) -> dict[str, PlayerEvents]:  # fmt: skip
     """Events per player, keeping their order."""
     groups: dict[str, PlayerEvents] = {}
@@ -71,7 +89,7 @@ def new_work(group: PlayerEvents, applied: Collection[bytes]) -> PlayerWork | No
     for i, mark in enumerate(group.marks):
         if mark in applied:
             start = i + 1
-    fresh: dict[bytes, CardMembershipChanged] = {}
+    fresh: dict[bytes, CardEvent] = {}
     for event, mark in zip(group.events[start:], group.marks[start:], strict=True):
         fresh.setdefault(mark, event)
     if not fresh:

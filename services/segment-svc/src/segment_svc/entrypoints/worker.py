@@ -7,6 +7,7 @@ new or edited segments for the partitions it owns, and relays its outbox to Kafk
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
@@ -53,7 +54,11 @@ def create_worker(
     **faust_overrides: Any,
 ) -> faust.App:
     """The Faust app wired to the given adapters (the composition root of the worker)."""
-    app = make_faust_app(settings.app_id, settings, datadir=settings.datadir, **faust_overrides)
+    # The relay produces ~1 record per card change: bigger, slightly lingering batches halve
+    # the producer's requests (and the CPU they cost) at a few ms of latency.
+    options: dict[str, Any] = {"producer_max_batch_size": 256 * 1024, "producer_linger": 0.005}
+    options.update(faust_overrides)
+    app = make_faust_app(settings.app_id, settings, datadir=settings.datadir, **options)
     # Faust keeps the runtime (producer, tasks, lifecycle); card.membership is consumed in
     # batches by BatchConsumer instead of a Faust agent (ADR 0005), so Faust's own consumer,
     # which would join the same group with nothing to read, is not started.
@@ -127,7 +132,12 @@ def create_worker(
         await relay.run(owned)
 
     async def consume_card_changes() -> None:
-        await consumer.run()
+        while True:  # a broker outage must not end the worker's consumption for good
+            try:
+                await consumer.run()
+            except Exception:
+                log.exception("card.membership consumer failed; restarting it")
+                await asyncio.sleep(1.0)
 
     app.task(consume_card_changes)
     app.task(keep_segments_built)
@@ -142,6 +152,10 @@ def main() -> None:
     from segshared.redis_client import make_redis
 
     settings = load_settings()
+    # Batches allocate tens of thousands of short-lived objects; the default thresholds ran
+    # full collections over the (long-lived) imported modules again and again.
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
     app = create_worker(
         settings=settings,
         redis=make_redis(settings.redis_url),

@@ -8,13 +8,13 @@ from typing import Protocol
 
 import orjson
 
-from segment_svc.domain.batch import PlayerWork, group_per_player, new_work
+from segment_svc.domain.batch import CardEvent, PlayerWork, group_per_player, new_work
 from segment_svc.domain.catalogue import Catalogue
 from segment_svc.domain.changes import PlayerChanges, PlayerState, SetChange
-from segment_svc.domain.decoding import decode_card_membership
+from segment_svc.domain.decoding import decode_card_change
 from segment_svc.domain.evaluation import evaluate_player
 from segment_svc.domain.events import change_of, incremental_event_id, membership_event
-from segshared.contracts import CardMembershipChanged, DecodeError
+from segshared.contracts import DecodeError
 from segshared.partitioning import partition_for
 from segshared.topics import CARD_MEMBERSHIP
 
@@ -81,11 +81,11 @@ async def process_batch(
     partitions: int,
 ) -> BatchOutcome:
     """Decode, reduce per player, evaluate the affected segments, apply in one round trip."""
-    decoded: list[tuple[int, CardMembershipChanged]] = []
+    decoded: list[tuple[int, CardEvent]] = []
     rejected = 0
     for record in records:
         try:
-            event = decode_card_membership(record.value)
+            event = decode_card_change(record.value)
             shard = partition_for(event.player_id, partitions)
             if shard != record.partition:
                 # Its Redis shard is another worker's: processing it here would race them.
