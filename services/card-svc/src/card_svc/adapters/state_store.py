@@ -9,8 +9,10 @@ from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
+import orjson
 from redis.asyncio import Redis
 
+from card_svc.adapters.state_cache import StateCache
 from card_svc.domain.state import PlayerState
 from card_svc.settings import SERVICE
 from segshared.keys import Keys
@@ -43,20 +45,29 @@ class StateStore:
         self.keys = keys
         self._commit = load_script(redis, LUA, "commit_player.lua")
         self._clock_max = load_script(redis, LUA, "clock_max.lua")
+        self.cache = StateCache()
 
     async def load(self, p: int, players: Sequence[str]) -> list[PlayerState | None]:
         """States of ``players`` of shard ``p`` (None: never seen), one round trip."""
         if not players:
             return []
-        raw = await self.redis.mget([self.keys.player_state(p, pid) for pid in players])
-        return [PlayerState.from_json(r) if r else None for r in raw]
+        keys = [self.keys.player_state(p, pid) for pid in players]
+        raw = await self.redis.mget(keys)
+        take = self.cache.take
+        return [
+            (take(k, r) or PlayerState.from_json(r)) if r else None
+            for k, r in zip(keys, raw, strict=True)
+        ]
 
     async def commit(self, commits: Iterable[Commit]) -> int:
         """Apply every commit (one script call each) in one pipelined round trip."""
         pipe = self.redis.pipeline(transaction=False)
         n = 0
+        written: list[tuple[str, bytes, PlayerState]] = []
         for c in commits:
             k, pid = self.keys, c.state.player_id
+            state_json = c.state.to_json()
+            written.append((k.player_state(c.p, pid), state_json, c.state))
             keys = [
                 k.player_state(c.p, pid),
                 k.player_profile(c.p, pid),
@@ -65,23 +76,24 @@ class StateStore:
                 k.outbox(c.p, SERVICE),
                 *(k.card(c.p, card) for card in (*c.add, *c.remove)),
             ]
-            pairs = [x for item in c.profile.items() for x in item]
             args: list[str | bytes | int] = [
                 pid,
-                c.state.to_json(),
+                state_json,
                 "" if c.due_ms is None else c.due_ms,
                 CARD_MEMBERSHIP,
                 len(c.add),
                 len(c.remove),
-                len(c.profile),
+                orjson.dumps(c.profile) if c.profile else "",
                 len(c.outbox),
-                *pairs,
                 *c.outbox,
             ]
             await self._commit(keys=keys, args=args, client=pipe)
             n += 1
         if n:
             await pipe.execute()
+        # Only after Redis has the bytes: a failed commit leaves nothing cached.
+        for key, raw, state in written:
+            self.cache.put(key, raw, state)
         return n
 
     async def advance_clock(self, ms: int) -> int:

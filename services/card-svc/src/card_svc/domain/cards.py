@@ -8,7 +8,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from card_svc.domain.compiled import (
+    Check,
+    NextChange,
+    clock_ms_of,
+    compile_next_change,
+    compile_rule,
+)
 from card_svc.domain.facts import StateFacts
+from card_svc.domain.profile import ms_to_dt
 from card_svc.domain.state import PlayerState
 from segshared.rules import (
     CardRule,
@@ -31,6 +39,9 @@ class CardDef:
     rule: CardRule | None = None
     events: frozenset[str] = frozenset()
     clock_dependent: bool = False
+    # Compiled forms of ``rule`` (None: evaluate the tree with segshared.rules).
+    check: Check | None = field(default=None, compare=False, repr=False)
+    next_change: NextChange | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def build(cls, *, id: int, revision: int, kind: str, rule: Any) -> CardDef:
@@ -46,7 +57,13 @@ class CardDef:
             rule=parsed,
             events=frozenset(deps.events),
             clock_dependent=bool(deps.clock_dependent),
+            check=compile_rule(parsed),
+            next_change=compile_next_change(parsed, _event_rows),
         )
+
+
+def _event_rows(facts: StateFacts, event: str) -> list[list[Any]]:
+    return facts.event_rows(event)
 
 
 #: ``is_listed(card_id, player_id)``: membership of a static card.
@@ -72,6 +89,8 @@ def holds(card: CardDef, facts: StateFacts, clock: datetime, is_listed: IsListed
     """Whether the player is a member of ``card`` at ``clock``."""
     if card.rule is None:
         return is_listed(card.id, facts.state.player_id)
+    if card.check is not None:
+        return card.check(facts, clock)
     return bool(evaluate_card_rule(card.rule, facts, clock))
 
 
@@ -87,13 +106,19 @@ def evaluate(
     facts = facts or StateFacts(state)
     before = frozenset(state.cards)
     due_before = dict(state.due)
+    clock_ms = clock_ms_of(clock)
     for card in cards:
         if holds(card, facts, clock, is_listed):
             state.cards.add(card.id)
         else:
             state.cards.discard(card.id)
         if card.clock_dependent and card.rule is not None:
-            _set_due(state, card, next_clock_change(card.rule, facts, clock), clock)
+            if card.next_change is not None and clock_ms is not None:
+                when_ms = card.next_change(facts, clock_ms)
+                when = None if when_ms is None else ms_to_dt(when_ms)
+            else:
+                when = next_clock_change(card.rule, facts, clock)
+            _set_due(state, card, when, clock)
     after = frozenset(state.cards)
     return Evaluation(
         before=before,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from operator import itemgetter
 from typing import Any
 
 from card_svc.domain.events import DERIVED_FROM, OCCURRED_AT, base_kind
@@ -11,6 +13,7 @@ from card_svc.domain.layout import history_layout
 from card_svc.domain.profile import ms_to_dt, profile_values
 from card_svc.domain.state import FIRST, LAST, MAX, MIN, SUM, PlayerState
 
+_time = itemgetter(0)
 _INDEX = {"sum": SUM, "min": MIN, "max": MAX, "first": FIRST, "last": LAST}
 
 
@@ -44,13 +47,22 @@ class StateFacts:
             return self._all_time(fn, event, prop)
         hi = int(clock.timestamp() * 1000)
         lo = int((clock - window).timestamp() * 1000)
-        values = [v for t, v in self._rows(event, prop) if lo < t <= hi]
+        values = [v for t, v in self._rows(event, prop, lo, hi) if lo < t <= hi]
         out = _reduce(fn, values)
         # Over occurred_at, min/max/first/last are times.
         return ms_to_dt(out) if prop is None and fn not in ("count", "sum") else out
 
     def event_times(self, event: str) -> Sequence[datetime]:
         return [ms_to_dt(r[0]) for r in self._rows(event, None)]  # type: ignore[misc]
+
+    def event_rows(self, event: str) -> list[list[Any]]:
+        """The retained rows of ``event`` in time order (epoch ms first), not copied."""
+        base = base_kind(event)
+        rows = self.state.history.get(base, [])
+        if event in DERIVED_FROM:  # bet_won / bet_lost: filter bet_settled on the outcome
+            want = 1 if event == "bet_won" else 0
+            rows = [r for r in rows if r[1] == want]
+        return rows
 
     def _all_time(self, fn: str, event: str, prop: str | None) -> Any:
         agg = self.state.aggs.get(event)
@@ -65,11 +77,19 @@ class StateFacts:
             return 0.0 if fn == "sum" else None
         return vals[_INDEX[fn]]
 
-    def _rows(self, event: str, prop: str | None) -> list[tuple[int, Any]]:
-        """(time, value) of the retained events of ``event``; value is the time when no prop."""
+    def _rows(
+        self, event: str, prop: str | None, lo: int | None = None, hi: int | None = None
+    ) -> list[tuple[int, Any]]:
+        """(time, value) of the retained events of ``event``; value is the time when no prop.
+
+        With ``lo``/``hi`` only rows with lo < time <= hi may be returned (history is kept in
+        time order, so a bisect skips the rest instead of scanning the whole history).
+        """
         base = base_kind(event)
         layout = history_layout(base)
         rows = self.state.history.get(base, [])
+        if lo is not None and hi is not None and rows:
+            rows = rows[bisect_right(rows, lo, key=_time) : bisect_right(rows, hi, key=_time)]
         if event in DERIVED_FROM:  # bet_won / bet_lost: filter bet_settled on the outcome
             want = 1 if event == "bet_won" else 0
             rows = [r for r in rows if r[1] == want]

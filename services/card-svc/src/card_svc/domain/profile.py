@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import UTC, datetime
-from typing import Any
+from functools import lru_cache
+from typing import Any, cast
 
 from card_svc.domain.state import MAX, SUM, KindAgg, PlayerState
 from segshared.fields import encode_field_value, field_spec
@@ -95,11 +97,23 @@ def encode_profile(values: dict[str, Any]) -> dict[str, str]:
     """The profile hash: every field that has a value, as segshared.fields encodes it."""
     out: dict[str, str] = {}
     for name, value in values.items():
-        spec = field_spec(name)
-        if value is None or spec is None:
+        if value is None:
             continue
-        try:
-            out[name] = encode_field_value(spec, value)
-        except ValueError:  # a value that does not fit its field is left out of tables
-            continue
+        # The type is part of the key: True == 1 == 1.0 hash alike but encode differently.
+        text = _encode(name, cast(Hashable, type(value)), value)
+        if text is not None:
+            out[name] = text
     return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _encode(name: str, kind: Hashable, value: Any) -> str | None:
+    # Cached: most of a player's fields (times, attributes, counts) repeat between batches
+    # and encoding (strftime, number text) was a large share of the per-player cost.
+    spec = field_spec(name)
+    if spec is None:
+        return None
+    try:
+        return encode_field_value(spec, value)
+    except ValueError:  # a value that does not fit its field is left out of tables
+        return None
