@@ -24,11 +24,6 @@ def bench_config(data_dir: Path, *, partitions: int, services: Sequence[str] | N
         data_dir=data_dir,
         partitions=partitions,
         services=services,
-        # The workers' Faust data directories default to .run/ in the working directory.
-        extra_env={
-            "CARD_SVC_DATADIR": str(data_dir / "card-worker"),
-            "SEGMENT_SVC_DATADIR": str(data_dir / "segment-worker"),
-        },
     )
 
 

@@ -96,12 +96,6 @@ def running_pipeline(*, database_url: str, work_dir: Path) -> Iterator[Pipeline]
         data_dir=data_dir,
         # Both services share the database: distinct tables and Alembic version tables.
         database_urls={"card-svc": database_url, "segment-svc": database_url},
-        # The workers' Faust data directories default to .run/ under the working directory,
-        # which a running ./dev up uses too.
-        extra_env={
-            "CARD_SVC_DATADIR": str(data_dir / "card-worker"),
-            "SEGMENT_SVC_DATADIR": str(data_dir / "segment-worker"),
-        },
     )
     log_path = work_dir / "stack.log"
     with ExitStack() as resources:

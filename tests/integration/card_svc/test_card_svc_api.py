@@ -6,10 +6,10 @@ from __future__ import annotations
 import httpx
 import pytest
 from card_svc_it import wait_until
-from conftest import CardEnv
 
 from playerseg.demo.catalog import CARDS
 from playerseg.devstack.ports import free_port
+from tests.integration.card_svc.conftest import CardEnv
 
 RULES = {name: rule for name, _, rule in CARDS}
 

@@ -7,10 +7,10 @@ import asyncio
 import httpx
 import pytest
 from card_svc_it import wait_until
-from conftest import CardEnv
 
 from playerseg.demo import CARDS, SEGMENTS, seed
 from playerseg.devstack.ports import free_port
+from tests.integration.card_svc.conftest import CardEnv
 
 
 @pytest.mark.timeout(240)

@@ -11,12 +11,12 @@ import httpx
 import orjson
 import pytest
 from card_svc_it import changes, player_event, publish, publish_raw, read_topic, wait_until
-from conftest import PARTITIONS, CardEnv
 from redis.asyncio import Redis
 
 from playerseg.demo.catalog import CARDS
 from segshared.redis_client import make_redis
 from segshared.topics import CARD_MEMBERSHIP, PLAYER_EVENTS, dlq
+from tests.integration.card_svc.conftest import PARTITIONS, CardEnv
 from tests.oracle.bets_oracle import card_members, clock, load_bets, player_figures
 
 RULE_CARDS = [

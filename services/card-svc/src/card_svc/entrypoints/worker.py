@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 import faust
+from faust.app.base import BootStrategy
 from redis.asyncio import Redis
 
 from card_svc.adapters.state_store import StateStore
@@ -15,8 +16,9 @@ from card_svc.service_layer.batch import RawRecord
 from card_svc.service_layer.catalog import read_catalog
 from card_svc.service_layer.context import WorkerContext
 from card_svc.service_layer.planning import Retention
-from card_svc.service_layer.runner import refresh_and_backfill, run_batch, tick
+from card_svc.service_layer.runner import apply_until_done, refresh_and_backfill, tick
 from card_svc.settings import SERVICE, CardSettings
+from segshared.batch_consumer import BatchConsumer, ConsumerConfig
 from segshared.db import make_engine, make_session_factory
 from segshared.dlq import DeadLetters
 from segshared.outbox import OutboxRelay
@@ -36,6 +38,9 @@ def build_worker(
 ) -> tuple[faust.App, WorkerContext]:
     """The Faust app of the worker over the given adapters (composition root)."""
     app = app or make_faust_app(settings.app_id, settings, datadir=settings.datadir)
+    # Faust keeps the runtime (producer, timers, tasks); player.events is consumed in batches
+    # by BatchConsumer (ADR 0005), so Faust's own consumer is not started.
+    app.boot_strategy = BootStrategy(app, enable_kafka_consumer=False)
 
     async def send(topic: str, key: bytes | None, value: bytes) -> None:
         await app.producer.send_and_wait(topic, key, value, None, None, None)
@@ -52,24 +57,30 @@ def build_worker(
     )
     ctx.catalog.apply(read_catalog(session_factory=session_factory, known={}))
     relay = OutboxRelay(redis=redis, keys=settings.keys, service=SERVICE, publish=publish)
-    topic = app.topic(
-        PLAYER_EVENTS, key_serializer="raw", value_serializer="raw", partitions=settings.partitions
+
+    async def handle(records: list[Any]) -> None:
+        # Called under ctx.lock by the consumer, which commits the offsets after it returns.
+        raw = [RawRecord(r.partition, r.offset, r.key, r.value) for r in records]
+        await apply_until_done(raw, ctx)
+
+    consumer = BatchConsumer(
+        config=ConsumerConfig(
+            bootstrap_servers=settings.bootstrap_servers,
+            group_id=settings.app_id,
+            topic=PLAYER_EVENTS,
+            max_records=settings.batch_size,
+            fetch_timeout_ms=int(settings.batch_within_s * 1000),
+            session_timeout_s=settings.consumer_session_timeout_s,
+            rebalance_timeout_s=settings.consumer_rebalance_timeout_s,
+        ),
+        handle=handle,
+        lock=ctx.lock,
     )
+    owned = consumer.partitions
 
-    def owned() -> set[int]:
-        try:
-            return {tp.partition for tp in app.consumer.assignment() if tp.topic == PLAYER_EVENTS}
-        except Exception:  # consumer not started yet
-            return set()
-
-    @app.agent(topic, concurrency=1)
-    async def player_events(stream: Any) -> None:
-        async for events in stream.take_events(settings.batch_size, within=settings.batch_within_s):
-            records = [
-                RawRecord(e.message.partition, e.message.offset, e.message.key, e.message.value)
-                for e in events
-            ]
-            await run_batch(records, ctx)
+    @app.task
+    async def player_events() -> None:
+        await consumer.run_forever()
 
     @app.timer(interval=settings.clock_tick_s)
     async def clock() -> None:

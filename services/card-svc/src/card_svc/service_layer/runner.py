@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import Callable, Iterable
 
 from card_svc.service_layer.backfill import sync_partition
@@ -16,40 +15,22 @@ from card_svc.service_layer.context import WorkerContext
 
 log = logging.getLogger(__name__)
 MAX_BACKOFF_S = 5.0
-#: Exit code when a batch could not be committed while stopping (see run_batch).
-EXIT_UNCOMMITTED = 75
 
 
-async def _until_done(records: list[RawRecord], ctx: WorkerContext) -> BatchResult:
+async def apply_until_done(records: list[RawRecord], ctx: WorkerContext) -> BatchResult:
+    """Process a batch until it is committed in Redis; the caller holds ``ctx.lock``.
+
+    Redis or broker trouble retries the same batch (it is idempotent); its offsets are
+    committed by the consumer only after this returns, so a crash meanwhile replays it.
+    """
     delay = 0.1
     while True:
         try:
-            async with ctx.lock:
-                return await process_batch(records=records, ctx=ctx)
-        except Exception:  # Redis or broker trouble: the same batch again, it is idempotent
+            return await process_batch(records=records, ctx=ctx)
+        except Exception:
             log.exception("batch of %d records failed; retrying in %.1fs", len(records), delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, MAX_BACKOFF_S)
-
-
-async def run_batch(records: list[RawRecord], ctx: WorkerContext) -> BatchResult:
-    """Process a batch until it is committed.
-
-    Faust's ``take`` acknowledges a batch as soon as the agent body leaves it, even by an
-    exception or a cancellation, so the body must not leave before the commit: a stop
-    request waits for the batch, and if it still cannot finish the process exits without
-    acknowledging (the batch is redelivered to the next owner).
-    """
-    task = asyncio.ensure_future(_until_done(records, ctx))
-    try:
-        return await asyncio.shield(task)
-    except asyncio.CancelledError:
-        try:
-            await asyncio.wait_for(task, timeout=30)
-        except BaseException:
-            log.critical("stopping with an uncommitted batch; exiting without acknowledging")
-            os._exit(EXIT_UNCOMMITTED)
-        raise
 
 
 async def refresh_and_backfill(

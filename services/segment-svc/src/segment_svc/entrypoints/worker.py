@@ -17,13 +17,13 @@ from faust.app.base import BootStrategy
 from redis.asyncio import Redis
 from sqlalchemy.orm import Session, sessionmaker
 
-from segment_svc.adapters.batch_consumer import BatchConsumer, ConsumerConfig
 from segment_svc.adapters.redis_builds import BuildStore
 from segment_svc.adapters.redis_membership import MembershipStore
 from segment_svc.service_layer.builds import reconcile
 from segment_svc.service_layer.catalogue_cache import CatalogueCache
 from segment_svc.service_layer.incremental import process_batch
 from segment_svc.settings import SERVICE, SegmentSettings, load_settings
+from segshared.batch_consumer import BatchConsumer, ConsumerConfig
 from segshared.dlq import DeadLetters
 from segshared.outbox import OutboxRelay
 from segshared.streaming import make_faust_app
@@ -132,12 +132,7 @@ def create_worker(
         await relay.run(owned)
 
     async def consume_card_changes() -> None:
-        while True:  # a broker outage must not end the worker's consumption for good
-            try:
-                await consumer.run()
-            except Exception:
-                log.exception("card.membership consumer failed; restarting it")
-                await asyncio.sleep(1.0)
+        await consumer.run_forever()
 
     app.task(consume_card_changes)
     app.task(keep_segments_built)
