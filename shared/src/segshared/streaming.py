@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -29,4 +30,6 @@ def make_faust_app(app_id: str, settings: PlatformSettings, **overrides: Any) ->
         "web_enabled": False,
     }
     options.update(overrides)
+    if "datadir" in options:  # Faust creates only the last level of it
+        Path(str(options["datadir"])).mkdir(parents=True, exist_ok=True)
     return faust.App(app_id, **options)

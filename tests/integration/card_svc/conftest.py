@@ -85,6 +85,7 @@ def card_env(
         "CARD_SVC_CLOCK_TICK_S": "0.2",
         "CARD_SVC_CATALOG_POLL_S": "0.3",
         "CARD_SVC_BATCH_WITHIN_S": "0.1",
+        "CARD_SVC_DATADIR": str(tmp_path / "faust"),
         "CARD_SVC_SEGMENT_SVC_URL": f"http://127.0.0.1:{free_port()}",
     }
     env = {**os.environ, **values}
