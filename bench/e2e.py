@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bench.cpu import CpuMeter
-from bench.idle import wait_idle
 from bench.kafka_times import topic_times
 from bench.profiling import Profiler
 from bench.stacks import bench_config, log_file
@@ -20,6 +19,7 @@ from bench.verify import catalog_counts_match
 from playerseg.demo import seed
 from playerseg.devstack import Stack
 from playerseg.devstack.config import DEFAULT_BETS
+from playerseg.devstack.idle import wait_idle
 from playerseg.replay import replay_file
 from segshared.topics import CARD_MEMBERSHIP, PLAYER_EVENTS, SEGMENT_MEMBERSHIP
 

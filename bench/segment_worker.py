@@ -19,7 +19,6 @@ import orjson
 
 from bench.cpu import CpuMeter
 from bench.definitions import create_cards, create_segments, wait_segments_ready
-from bench.idle import wait_idle
 from bench.kafka_times import topic_times
 from bench.profiling import Profiler
 from bench.stacks import ServiceProcess, bench_config, log_file, start_apis, start_infra_only
@@ -27,6 +26,7 @@ from bench.synthetic import Node, card_changes, expected_members, segment_shapes
 from bench.verify import segment_sets_match
 from bench.worker_log import fetching_since
 from playerseg.devstack import Stack
+from playerseg.devstack.idle import wait_idle
 from playerseg.replay.producer import Record, kafka_producer, publish
 from segshared.contracts import CardMembershipChanged
 from segshared.partitioning import partition_for

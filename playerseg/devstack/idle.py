@@ -120,7 +120,6 @@ def wait_idle(
     """
     deadline = time.monotonic() + timeout_s
     must = list(must_consume)
-    reader = OffsetReader(bootstrap)
     client = redis.Redis.from_url(redis_url)
     try:
         since: float | None = None
@@ -129,7 +128,15 @@ def wait_idle(
         while True:
             if check is not None:
                 check()
-            snap = snapshot(reader, client, groups=groups, must_consume=must, key_prefix=key_prefix)
+            # A fresh reader each round: a long-lived one was seen to stop receiving the last
+            # batch of some partitions from Tansu, and then reported wrong end offsets.
+            reader = OffsetReader(bootstrap)
+            try:
+                snap = snapshot(
+                    reader, client, groups=groups, must_consume=must, key_prefix=key_prefix
+                )
+            finally:
+                reader.close()
             now = time.monotonic()
             if not snap.idle:
                 since = None
@@ -148,4 +155,3 @@ def wait_idle(
             time.sleep(poll_s)
     finally:
         client.close()
-        reader.close()

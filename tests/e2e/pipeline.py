@@ -11,9 +11,9 @@ from pathlib import Path
 from playerseg.demo import seed
 from playerseg.devstack import Stack, StackConfig, free_ports
 from playerseg.devstack.config import DEFAULT_BETS
+from playerseg.devstack.idle import wait_idle
 from playerseg.replay import ReplayStats, replay_file
 from segshared.topics import CARD_MEMBERSHIP, PLAYER_EVENTS
-from tests.e2e.idle import wait_idle
 from tests.e2e.readers import ApiReader, RedisReader, member_ids
 
 REQUIRED = ("card-api", "card-worker", "segment-api", "segment-worker")

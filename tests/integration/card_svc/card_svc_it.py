@@ -11,6 +11,7 @@ from typing import Any
 import orjson
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
+from playerseg.devstack.offsets import OffsetReader
 from segshared.partitioning import partition_for
 from segshared.topics import PLAYER_EVENTS
 
@@ -81,7 +82,12 @@ def read_topic(bootstrap: str, topic: str) -> list[tuple[int, bytes | None, byte
         tps = [TopicPartition(topic, p) for p in sorted(parts)]
         consumer.assign(tps)
         consumer.seek_to_beginning(*tps)
-        end = consumer.end_offsets(tps)
+        # Tansu's ListOffsets answer can be short of the last batch; OffsetReader is exact.
+        reader = OffsetReader(bootstrap)
+        try:
+            end = reader.end_offsets(tps)
+        finally:
+            reader.close()
         out: list[tuple[int, bytes | None, bytes]] = []
         deadline = time.monotonic() + 30
         while any(consumer.position(tp) < end[tp] for tp in tps):
