@@ -45,20 +45,30 @@ class OutboxRelay:
     idle_sleep_s: float = 0.05
 
     async def relay_once(self, partitions: Iterable[int]) -> int:
-        """Publish what is pending in ``partitions``; returns how many events went out."""
-        total = 0
-        for p in partitions:
-            stream = self.keys.outbox(p, self.service)
-            entries: list[Any] = await self.redis.xrange(stream, count=self.batch_size) or []
-            if not entries:
-                continue
-            records = [_record(fields) for _, fields in entries]
-            acks = [await self.publish(t, k, v, p) for t, k, v in records]
-            await asyncio.gather(*acks)
+        """Publish what is pending in ``partitions``; returns how many events went out.
+
+        One round trip reads every shard's stream and one deletes what was acknowledged, and
+        the acks of all shards are awaited together: shards no longer wait on each other.
+        """
+        streams = {p: self.keys.outbox(p, self.service) for p in partitions}
+        reads = self.redis.pipeline(transaction=False)
+        for stream in streams.values():
+            reads.xrange(stream, count=self.batch_size)
+        read = await reads.execute()
+        pending = [(p, entries) for p, entries in zip(streams, read, strict=True) if entries]
+        if not pending:
+            return 0
+        acks = []
+        for p, entries in pending:
+            for _, fields in entries:  # enqueued in stream order: each shard stays in order
+                acks.append(await self.publish(*_record(fields), p))
+        await asyncio.gather(*acks)
+        deletes = self.redis.pipeline(transaction=False)
+        for p, entries in pending:
             # Delete exactly what was acknowledged; scripts may have appended meanwhile.
-            await self.redis.xdel(stream, *[eid for eid, _ in entries])
-            total += len(entries)
-        return total
+            deletes.xdel(streams[p], *[eid for eid, _ in entries])
+        await deletes.execute()
+        return sum(len(entries) for _, entries in pending)
 
     async def run(self, partitions: Callable[[], Iterable[int]]) -> None:
         """Relay forever; ``partitions`` is asked each round, since assignments change."""
