@@ -7,7 +7,8 @@ from typing import Any
 
 import httpx
 
-from bench.synthetic import Node, SegmentShape, resolve
+from bench.synthetic import Node, SegmentShape
+from playerseg.demo.catalog import resolve
 
 
 def _ok(response: httpx.Response, what: str) -> Any:

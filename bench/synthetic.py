@@ -1,7 +1,7 @@
 """Synthetic definitions and card.membership traffic, and a plain-Python evaluation of them.
 
 Pure: no I/O. Nodes name cards and segments by their position (``{"card": 3}`` is the fourth
-card created); :func:`resolve` maps positions to the ids the APIs returned.
+card created); `playerseg.demo.catalog.resolve` maps positions to the ids the APIs returned.
 """
 
 from __future__ import annotations
@@ -50,19 +50,6 @@ def segment_shapes(rng: random.Random, *, segments: int, cards: int) -> list[Seg
             exclude = {"or": [_leaf(rng, cards) for _ in range(rng.randint(1, 2))]}
         shapes.append(SegmentShape(include, exclude))
     return shapes
-
-
-def resolve(node: Any, cards: Sequence[int], segments: Sequence[int]) -> Any:
-    """``node`` with card and segment positions replaced by real ids."""
-    if isinstance(node, dict):
-        if "card" in node:
-            return {"card": cards[node["card"]]}
-        if "segment" in node:
-            return {"segment": segments[node["segment"]]}
-        return {k: resolve(v, cards, segments) for k, v in node.items()}
-    if isinstance(node, list):
-        return [resolve(v, cards, segments) for v in node]
-    return node
 
 
 def holds(node: Node, cards: frozenset[int], segments: Mapping[int, bool]) -> bool:

@@ -7,7 +7,7 @@ segments (``{"card": "High rollers"}``); seeding resolves the names to the ids t
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 VIP_LIST_PATH = REPO_ROOT / "data" / "vip-list.csv"
@@ -90,8 +90,14 @@ SEGMENTS: tuple[tuple[str, str, dict[str, Any], dict[str, Any] | None], ...] = (
 )  # fmt: skip
 
 
-def resolve(node: Any, cards: dict[str, int], segments: dict[str, int]) -> Any:
-    """A definition with card and segment names replaced by their ids."""
+class IdLookup(Protocol):
+    """Names (or positions) to ids: a dict, a list, ..."""
+
+    def __getitem__(self, key: Any, /) -> int: ...
+
+
+def resolve(node: Any, cards: IdLookup, segments: IdLookup) -> Any:
+    """A definition with card and segment references (names, positions) replaced by ids."""
     if isinstance(node, dict):
         if "card" in node:
             return {"card": cards[node["card"]]}

@@ -17,6 +17,8 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition  # type: ignore[import-untyped]
 from aiokafka.errors import CommitFailedError, KafkaError  # type: ignore[import-untyped]
 
+from segshared.settings import PlatformSettings
+
 log = logging.getLogger(__name__)
 
 
@@ -34,6 +36,21 @@ class ConsumerConfig:
     fetch_timeout_ms: int
     session_timeout_s: float
     rebalance_timeout_s: float
+
+
+def consumer_config(
+    settings: PlatformSettings, *, group_id: str, topic: str, max_records: int, within_s: float
+) -> ConsumerConfig:
+    """The config of a worker's consumer: the platform's broker and group timeouts."""
+    return ConsumerConfig(
+        bootstrap_servers=settings.bootstrap_servers,
+        group_id=group_id,
+        topic=topic,
+        max_records=max_records,
+        fetch_timeout_ms=int(within_s * 1000),
+        session_timeout_s=settings.consumer_session_timeout_s,
+        rebalance_timeout_s=settings.consumer_rebalance_timeout_s,
+    )
 
 
 class _Listener(ConsumerRebalanceListener):

@@ -18,7 +18,7 @@ from card_svc.service_layer.context import WorkerContext
 from card_svc.service_layer.planning import Retention
 from card_svc.service_layer.runner import apply_until_done, refresh_and_backfill, tick
 from card_svc.settings import SERVICE, CardSettings
-from segshared.batch_consumer import BatchConsumer, ConsumerConfig
+from segshared.batch_consumer import BatchConsumer, consumer_config
 from segshared.db import make_engine, make_session_factory
 from segshared.dlq import DeadLetters
 from segshared.outbox import OutboxRelay
@@ -64,14 +64,12 @@ def build_worker(
         await apply_until_done(raw, ctx)
 
     consumer = BatchConsumer(
-        config=ConsumerConfig(
-            bootstrap_servers=settings.bootstrap_servers,
+        config=consumer_config(
+            settings,
             group_id=settings.app_id,
             topic=PLAYER_EVENTS,
             max_records=settings.batch_size,
-            fetch_timeout_ms=int(settings.batch_within_s * 1000),
-            session_timeout_s=settings.consumer_session_timeout_s,
-            rebalance_timeout_s=settings.consumer_rebalance_timeout_s,
+            within_s=settings.batch_within_s,
         ),
         handle=handle,
         lock=ctx.lock,

@@ -23,7 +23,7 @@ from segment_svc.service_layer.builds import reconcile
 from segment_svc.service_layer.catalogue_cache import CatalogueCache
 from segment_svc.service_layer.incremental import process_batch
 from segment_svc.settings import SERVICE, SegmentSettings, load_settings
-from segshared.batch_consumer import BatchConsumer, ConsumerConfig
+from segshared.batch_consumer import BatchConsumer, consumer_config
 from segshared.dlq import DeadLetters
 from segshared.outbox import OutboxRelay
 from segshared.streaming import make_faust_app
@@ -98,14 +98,12 @@ def create_worker(
         await retry_forever("card.membership batch", once)
 
     consumer = BatchConsumer(
-        config=ConsumerConfig(
-            bootstrap_servers=settings.bootstrap_servers,
+        config=consumer_config(
+            settings,
             group_id=settings.app_id,
             topic=CARD_MEMBERSHIP,
             max_records=settings.batch_size,
-            fetch_timeout_ms=int(settings.batch_within_s * 1000),
-            session_timeout_s=settings.consumer_session_timeout_s,
-            rebalance_timeout_s=settings.consumer_rebalance_timeout_s,
+            within_s=settings.batch_within_s,
         ),
         handle=handle,
         lock=lock,
