@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from typing import Protocol
 
 import orjson
 from redis.asyncio import Redis
@@ -48,6 +49,22 @@ def _text_or_b64(raw: bytes | None) -> str | dict[str, str] | None:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
         return {"base64": base64.b64encode(raw).decode()}
+
+
+class DeadLetterSink(Protocol):
+    """What a batch needs of :class:`DeadLetters` (so pure service code can be tested)."""
+
+    async def send(
+        self,
+        *,
+        topic: str,
+        partition: int | None,
+        offset: int | None,
+        key: bytes | None,
+        value: bytes | None,
+        reason: str,
+        detail: str,
+    ) -> None: ...
 
 
 class DeadLetters:

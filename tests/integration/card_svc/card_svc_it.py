@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any
 
+import httpx
 import orjson
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
@@ -103,3 +104,16 @@ def read_topic(bootstrap: str, topic: str) -> list[tuple[int, bytes | None, byte
 def changes(bootstrap: str, topic: str) -> list[dict[str, Any]]:
     """Decoded JSON values of ``topic``."""
     return [orjson.loads(v) for _, _, v in read_topic(bootstrap, topic)]
+
+
+async def wait_healthy(client: httpx.AsyncClient, *urls: str) -> None:
+    """Wait until each service at ``urls`` answers ``GET /health`` with 200."""
+
+    async def up(url: str) -> bool:
+        try:
+            return (await client.get(f"{url}/health")).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    for url in urls:
+        await wait_until(lambda url=url: up(url), timeout_s=60, what=f"{url}/health")

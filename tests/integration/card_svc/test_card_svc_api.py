@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from card_svc_it import wait_until
+from card_svc_it import wait_healthy
 
 from playerseg.demo.catalog import CARDS
 from playerseg.devstack.ports import free_port
@@ -76,15 +76,7 @@ async def test_delete_is_refused_while_a_segment_uses_the_card(
                    CARD_SVC_SEGMENT_SVC_URL=seg_url)  # fmt: skip
     card_env.start("segment_svc.entrypoints.api", **seg_env)
     async with httpx.AsyncClient(timeout=10) as client:
-
-        async def up(url: str) -> bool:
-            try:
-                return (await client.get(f"{url}/health")).status_code == 200
-            except httpx.HTTPError:
-                return False
-
-        await wait_until(lambda: up(card_url), timeout_s=60, what="card-svc API")
-        await wait_until(lambda: up(seg_url), timeout_s=60, what="segment-svc API")
+        await wait_healthy(client, card_url, seg_url)
         r = await client.post(
             f"{card_url}/cards", json={"name": "Net", "rule": RULES["Net losers"]}
         )

@@ -6,7 +6,7 @@ import asyncio
 
 import httpx
 import pytest
-from card_svc_it import wait_until
+from card_svc_it import wait_healthy
 
 from playerseg.demo import CARDS, SEGMENTS, seed
 from playerseg.devstack.ports import free_port
@@ -28,15 +28,7 @@ async def test_seed_is_idempotent(card_env: CardEnv, pg_url: str) -> None:
     card_env.start("card_svc.entrypoints.worker")
     card_env.start("segment_svc.entrypoints.api", **seg_env)
     async with httpx.AsyncClient(timeout=10) as client:
-
-        async def up(url: str) -> bool:
-            try:
-                return (await client.get(f"{url}/health")).status_code == 200
-            except httpx.HTTPError:
-                return False
-
-        await wait_until(lambda: up(card_url), timeout_s=60, what="card-svc API")
-        await wait_until(lambda: up(seg_url), timeout_s=60, what="segment-svc API")
+        await wait_healthy(client, card_url, seg_url)
         for _ in range(2):
             await asyncio.to_thread(seed, card_url, seg_url, ready_timeout_s=120)
         cards = (await client.get(f"{card_url}/cards")).json()

@@ -15,6 +15,7 @@ from segment_svc.domain.decoding import decode_card_change
 from segment_svc.domain.evaluation import evaluate_player
 from segment_svc.domain.events import change_of, incremental_event_id, membership_event
 from segshared.contracts import DecodeError
+from segshared.dlq import DeadLetterSink
 from segshared.partitioning import partition_for
 from segshared.topics import CARD_MEMBERSHIP
 
@@ -56,20 +57,6 @@ class Memberships(Protocol):
     ) -> list[PlayerState]: ...
 
     async def apply(self, batch: Sequence[PlayerChanges]) -> int: ...
-
-
-class DeadLetterSink(Protocol):
-    async def send(
-        self,
-        *,
-        topic: str,
-        partition: int | None,
-        offset: int | None,
-        key: bytes | None,
-        value: bytes | None,
-        reason: str,
-        detail: str,
-    ) -> None: ...
 
 
 async def process_batch(
