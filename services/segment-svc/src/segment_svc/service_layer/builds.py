@@ -108,7 +108,9 @@ async def build_shard(
         occurred_at=occurred_at,
         dependents=catalogue.direct_dependents(segment_id),
     )
-    log.info(
+    # An unchanged shard is routine (every new segment starts empty): keep it out of the console.
+    log.log(
+        logging.INFO if entered or exited else logging.DEBUG,
         "built segment %d rev %d in shard %d: +%d -%d",
         segment_id,
         spec.revision,
