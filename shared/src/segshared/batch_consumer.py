@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, ConsumerRecord, TopicPartition  # type: ignore[import-untyped]
+from aiokafka.coordinator.assignors.range import (  # type: ignore[import-untyped]
+    RangePartitionAssignor,
+)
 from aiokafka.errors import CommitFailedError, KafkaError  # type: ignore[import-untyped]
 
 from segshared.settings import PlatformSettings
@@ -36,10 +39,18 @@ class ConsumerConfig:
     fetch_timeout_ms: int
     session_timeout_s: float
     rebalance_timeout_s: float
+    #: Further topics of the same partition count, consumed in the same batches.
+    extra_topics: tuple[str, ...] = ()
 
 
 def consumer_config(
-    settings: PlatformSettings, *, group_id: str, topic: str, max_records: int, within_s: float
+    settings: PlatformSettings,
+    *,
+    group_id: str,
+    topic: str,
+    max_records: int,
+    within_s: float,
+    extra_topics: tuple[str, ...] = (),
 ) -> ConsumerConfig:
     """The config of a worker's consumer: the platform's broker and group timeouts."""
     return ConsumerConfig(
@@ -50,6 +61,7 @@ def consumer_config(
         fetch_timeout_ms=int(within_s * 1000),
         session_timeout_s=settings.consumer_session_timeout_s,
         rebalance_timeout_s=settings.consumer_rebalance_timeout_s,
+        extra_topics=extra_topics,
     )
 
 
@@ -100,6 +112,9 @@ class BatchConsumer:
             max_poll_interval_ms=300_000,
             max_partition_fetch_bytes=4 * 1024 * 1024,
             fetch_max_bytes=32 * 1024 * 1024,
+            # Range assignment gives partition p of every subscribed topic to one worker, so a
+            # worker's shards are the same whichever player-keyed topic a record came from.
+            partition_assignment_strategy=(RangePartitionAssignor,),
         )
 
     async def run_forever(self) -> None:
@@ -114,7 +129,7 @@ class BatchConsumer:
     async def run(self) -> None:
         """Consume until cancelled."""
         consumer = self._consumer()
-        consumer.subscribe([self.config.topic], listener=_Listener(self))
+        consumer.subscribe([self.config.topic, *self.config.extra_topics], listener=_Listener(self))
         await consumer.start()
         try:
             while True:

@@ -15,6 +15,14 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import sessionmaker
 
 
+def with_installed_driver(url: str) -> str:
+    """``postgresql://`` read as psycopg 3, the installed driver (SQLAlchemy's default is
+    psycopg2); settings validators of every service use this."""
+    if url.startswith("postgresql://"):
+        return "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
 def make_engine(url: str, **options: Any) -> Engine:
     """An engine; SQLite gets WAL and foreign keys so the API and worker can share the file."""
     if url.startswith("sqlite"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import SettingsConfigDict
 
+from segshared.db import with_installed_driver
 from segshared.settings import PlatformSettings
 
 SERVICE = "segment-svc"
@@ -28,6 +29,9 @@ class SegmentSettings(PlatformSettings):
     card_svc_url: str = Field(
         default="http://127.0.0.1:8101", validation_alias=_env("CARD_SVC_URL")
     )
+    action_svc_url: str = Field(
+        default="http://127.0.0.1:8103", validation_alias=_env("ACTION_SVC_URL")
+    )
     card_svc_timeout_s: float = Field(
         default=5.0, gt=0, validation_alias=_env("CARD_SVC_TIMEOUT_S")
     )
@@ -46,20 +50,17 @@ class SegmentSettings(PlatformSettings):
     applied_ttl_s: int = Field(default=86_400, ge=60, validation_alias=_env("APPLIED_TTL_S"))
     scratch_ttl_s: int = Field(default=300, ge=10, validation_alias=_env("SCRATCH_TTL_S"))
 
-    @field_validator("card_svc_url")
+    @field_validator("card_svc_url", "action_svc_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):
-            raise ValueError("card_svc_url must be an http(s) URL")
+            raise ValueError("must be an http(s) URL")
         return value.rstrip("/")
 
     @field_validator("database_url")
     @classmethod
     def _known_driver(cls, value: str) -> str:
-        if value.startswith("postgresql://"):
-            # psycopg 3 is the installed driver; SQLAlchemy's bare postgresql:// means psycopg2.
-            return "postgresql+psycopg://" + value.removeprefix("postgresql://")
-        return value
+        return with_installed_driver(value)
 
 
 def load_settings() -> SegmentSettings:

@@ -1,6 +1,12 @@
 """Versioned JSON event contracts. Events are named in the past tense and never renamed."""
 
 from segshared.contracts.codec import DecodeError, decode_player_event, encode
+from segshared.contracts.dispatch import (
+    DISPATCH_CHANNELS,
+    DispatchCommand,
+    DispatchContent,
+    WebhookRequest,
+)
 from segshared.contracts.lifecycle import CardLifecycleEvent, SegmentLifecycleEvent
 from segshared.contracts.membership import CardMembershipChanged, SegmentMembershipChanged
 from segshared.contracts.player_events import (
@@ -16,6 +22,7 @@ from segshared.contracts.player_events import (
 )
 
 __all__ = [
+    "DISPATCH_CHANNELS",
     "PLAYER_EVENT_TYPES",
     "BetPlaced",
     "BetSettled",
@@ -23,12 +30,15 @@ __all__ = [
     "CardMembershipChanged",
     "DecodeError",
     "DepositMade",
+    "DispatchCommand",
+    "DispatchContent",
     "PlayerEvent",
     "PlayerLoggedIn",
     "PlayerRegistered",
     "ProfileUpdated",
     "SegmentLifecycleEvent",
     "SegmentMembershipChanged",
+    "WebhookRequest",
     "WithdrawalMade",
     "decode_player_event",
     "encode",

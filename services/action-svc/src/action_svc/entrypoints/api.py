@@ -1,18 +1,111 @@
-"""Composition root of action-svc's HTTP API (skeleton until its issue lands)."""
+"""HTTP API of action-svc: ``python -m action_svc.entrypoints.api``."""
 
 from __future__ import annotations
 
-from action_svc.settings import ActionSettings
-from segshared.skeleton import serve_skeleton
+import asyncio
+from typing import Any
 
-DESCRIPTION = "Actions on segments and cards: Triggered, Single Send, Scheduled."
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from redis.asyncio import Redis
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from action_svc.adapters.action_keys import ActionKeys
+from action_svc.adapters.dispatch_log import DispatchLog
+from action_svc.adapters.target_sets import TargetSets
+from action_svc.adapters.targets_http import HttpTargets, TargetsUnavailable
+from action_svc.adapters.webhook_client import resolve_host
+from action_svc.domain.errors import SpecInvalid
+from action_svc.domain.urlguard import parse_allow_list
+from action_svc.entrypoints import channel_routes, routes
+from action_svc.entrypoints.deps import ApiServices
+from action_svc.service_layer.actions import ActionContext, Resolve, Targets
+from action_svc.settings import ActionSettings, load_settings
+from segshared.db import make_engine, make_session_factory
+from segshared.http import health_router, install_error_handlers, problem
+from segshared.redis_client import make_redis
+
+DESCRIPTION = (
+    "Actions on segments and cards: Triggered (on entry or exit, optionally delayed), Single "
+    "Send and Scheduled (recurring) sends on Email, SMS, Push Notification and Web API. Each "
+    "(action, occurrence, player) becomes exactly one dispatch command with a stable "
+    "idempotency key on `action.dispatch.<channel>`; Web API actions are delivered with "
+    "retries and a dead-letter topic. Frequency caps and opt-outs are applied and logged."
+)
+
+
+def create_app(
+    *, settings: ActionSettings, engine: Engine, session_factory: sessionmaker[Session],
+    redis: Redis, targets: Targets, resolve: Resolve = resolve_host,
+) -> FastAPI:  # fmt: skip
+    """The API wired to the given adapters (the composition root of the HTTP process)."""
+    app = FastAPI(title="action-svc", description=DESCRIPTION, version="0.1.0")
+    install_error_handlers(app)
+    _install_own_handlers(app)
+    keys = ActionKeys(settings.keys)
+    ctx = ActionContext(
+        session_factory=session_factory,
+        targets=targets,
+        redis=redis,
+        keys=keys,
+        partitions=settings.partitions,
+        allow=parse_allow_list(settings.webhook_allow),
+        resolve=resolve,
+    )
+    app.state.services = ApiServices(
+        ctx=ctx,
+        log=DispatchLog(
+            redis=redis,
+            keys=keys,
+            partitions=settings.partitions,
+            log_max=settings.log_max_per_shard,
+        ),
+        target_sets=TargetSets(redis=redis, keys=keys),
+    )
+
+    async def database() -> None:
+        def ping() -> None:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+
+        await asyncio.to_thread(ping)
+
+    app.include_router(health_router({"redis": redis.ping, "database": database}))
+    app.include_router(routes.router)
+    app.include_router(channel_routes.router)
+    return app
+
+
+def _install_own_handlers(app: FastAPI) -> None:
+    @app.exception_handler(SpecInvalid)
+    async def _invalid(_: Request, exc: SpecInvalid) -> JSONResponse:
+        errors: list[dict[str, Any]] = [{"loc": e.loc, "msg": e.msg} for e in exc.errors]
+        return problem(422, f"invalid action: {exc}", errors=errors)
+
+    @app.exception_handler(TargetsUnavailable)
+    async def _targets_down(_: Request, exc: TargetsUnavailable) -> JSONResponse:
+        return problem(503, f"cannot check the action's target: {exc}; try again shortly")
 
 
 def main() -> None:
-    settings = ActionSettings()
-    serve_skeleton(
-        title="action-svc", description=DESCRIPTION, settings=settings, port=settings.port
+    """Serve the API with real adapters built from the environment."""
+    from segshared.serving import serve_http
+
+    settings = load_settings()
+    engine = make_engine(settings.database_url)
+    app = create_app(
+        settings=settings,
+        engine=engine,
+        session_factory=make_session_factory(engine),
+        redis=make_redis(settings.redis_url),
+        targets=HttpTargets(
+            segment_svc_url=settings.segment_svc_url,
+            card_svc_url=settings.card_svc_url,
+            timeout_s=settings.peer_timeout_s,
+        ),
     )
+    serve_http(app, host=settings.host, port=settings.port, log_level=settings.log_level)
 
 
 if __name__ == "__main__":

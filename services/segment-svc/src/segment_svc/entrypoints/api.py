@@ -13,13 +13,14 @@ from redis.asyncio import Redis
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
+from segment_svc.adapters.action_usage import ActionsUnavailable, HttpActionUsage
 from segment_svc.adapters.card_catalogue import CardCatalogueUnavailable, HttpCardCatalogue
 from segment_svc.adapters.lifecycle_publisher import KafkaLifecyclePublisher
 from segment_svc.adapters.redis_views import SegmentViews
 from segment_svc.entrypoints import member_routes, routes
 from segment_svc.entrypoints.deps import ApiServices
 from segment_svc.service_layer.lifecycle import LifecyclePublisher, LifecycleRelay
-from segment_svc.service_layer.queries import SegmentContext
+from segment_svc.service_layer.queries import ActionUsage, SegmentContext
 from segment_svc.service_layer.validation import CardCatalogue, DefinitionErrors, Limits
 from segment_svc.settings import SegmentSettings, load_settings
 from segshared.db import make_engine, make_session_factory
@@ -41,6 +42,7 @@ def create_app(
     redis: Redis,
     cards: CardCatalogue,
     publisher: LifecyclePublisher,
+    actions: ActionUsage | None = None,
 ) -> FastAPI:
     """The API wired to the given adapters (the composition root of the HTTP process)."""
     relay = LifecycleRelay(session_factory=session_factory, publisher=publisher)
@@ -63,6 +65,7 @@ def create_app(
         cards=cards,
         limits=Limits(max_depth=settings.max_depth, max_nodes=settings.max_nodes),
         after_commit=relay.poke,
+        actions=actions,
     )
     app.state.services = ApiServices(
         ctx=ctx,
@@ -97,6 +100,14 @@ def _install_own_handlers(app: FastAPI) -> None:
     async def _cards_down(_: Request, exc: CardCatalogueUnavailable) -> JSONResponse:
         return problem(503, f"cannot check the referenced cards: {exc}; try again shortly")
 
+    @app.exception_handler(ActionsUnavailable)
+    async def _actions_down(_: Request, exc: ActionsUnavailable) -> JSONResponse:
+        return problem(
+            503,
+            f"cannot check whether actions use the segment: {exc}; try again shortly, or "
+            "repeat with ?force=true to delete it and stop its actions",
+        )
+
 
 def main() -> None:
     """Serve the API with real adapters built from the environment."""
@@ -113,6 +124,9 @@ def main() -> None:
             base_url=settings.card_svc_url, timeout_s=settings.card_svc_timeout_s
         ),
         publisher=KafkaLifecyclePublisher(bootstrap_servers=settings.bootstrap_servers),
+        actions=HttpActionUsage(
+            base_url=settings.action_svc_url, timeout_s=settings.card_svc_timeout_s
+        ),
     )
     serve_http(app, host=settings.host, port=settings.port, log_level=settings.log_level)
 

@@ -87,9 +87,10 @@ async def update(segment_id: int, body: SegmentUpdate, services: Services) -> Se
 
 
 @router.delete("/{segment_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete(segment_id: int, services: Services) -> Response:
-    """Delete a segment that no other segment references."""
-    await uc.delete_segment(ctx=services.ctx, segment_id=segment_id)
+async def delete(segment_id: int, services: Services, force: bool = False) -> Response:
+    """Delete a segment that no other segment references and no live action uses
+    (``force=true``: delete it anyway and stop its actions)."""
+    await uc.delete_segment(ctx=services.ctx, segment_id=segment_id, force=force)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import Awaitable
+from typing import Any
 
 import faust
 from faust.app.base import BootStrategy
@@ -26,24 +26,11 @@ from segment_svc.settings import SERVICE, SegmentSettings, load_settings
 from segshared.batch_consumer import BatchConsumer, consumer_config
 from segshared.dlq import DeadLetters
 from segshared.outbox import OutboxRelay
+from segshared.retry import retry_forever
 from segshared.streaming import make_faust_app
 from segshared.topics import CARD_MEMBERSHIP
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
-
-
-async def retry_forever(what: str, fn: Callable[[], Awaitable[T]]) -> T:
-    """Retry a batch until it succeeds: skipping it would lose changes, and its offsets are
-    not acknowledged until it is done, so a crash meanwhile replays it (at-least-once)."""
-    delay = 0.2
-    while True:
-        try:
-            return await fn()
-        except Exception:
-            log.exception("%s failed; retrying in %.1fs", what, delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 10.0)
 
 
 def create_worker(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -21,14 +21,22 @@ def _no_hook() -> None:
     return None
 
 
+class ActionUsage(Protocol):
+    """action-svc, asked which live actions send to a segment before it is deleted."""
+
+    async def live_actions(self, target_kind: str, target_id: int) -> list[dict[str, Any]]: ...
+
+
 @dataclass(frozen=True)
 class SegmentContext:
-    """What the use cases need: the database, card-svc, limits, and a hook run after commits."""
+    """What the use cases need: the database, card-svc, action-svc (None: not asked), limits,
+    and a hook run after commits."""
 
     session_factory: sessionmaker[Session]
     cards: CardCatalogue
     limits: Limits
     after_commit: Callable[[], None] = _no_hook
+    actions: ActionUsage | None = None
 
 
 async def read(ctx: SegmentContext, work: Callable[[SegmentRepository], T]) -> T:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from segment_svc.adapters.orm import SegmentRow
 from segment_svc.adapters.repository import SegmentRepository
 from segment_svc.service_layer.lifecycle import record_lifecycle
-from segment_svc.service_layer.queries import SegmentContext, get_segment, require
+from segment_svc.service_layer.queries import SegmentContext, get_segment, read, require
 from segment_svc.service_layer.validation import (
     check_cards,
     check_segments,
@@ -159,8 +159,19 @@ def _copy_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
-async def delete_segment(*, ctx: SegmentContext, segment_id: int) -> None:
-    """Delete a segment no other segment references (409 naming them otherwise)."""
+async def delete_segment(*, ctx: SegmentContext, segment_id: int, force: bool = False) -> None:
+    """Delete a segment no other segment references (409 naming them otherwise) and no live
+    action sends to, unless ``force`` (its actions then stop on the lifecycle event)."""
+    await read(ctx, lambda repo: require(repo, segment_id))
+    if ctx.actions is not None and not force:
+        actions = await ctx.actions.live_actions("segment", segment_id)
+        if actions:
+            named = ", ".join(f"{a['id']} ({a['name']}, {a['status']})" for a in actions)
+            raise Conflict(
+                f"segment {segment_id} is used by action(s) {named}; delete or stop those "
+                "actions first, or repeat with ?force=true to delete the segment and stop them",
+                [{"kind": "action", **a} for a in actions],
+            )
 
     def work(repo: SegmentRepository) -> None:
         row = require(repo, segment_id)

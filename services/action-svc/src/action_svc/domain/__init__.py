@@ -1,0 +1,1 @@
+"""Pure action logic: definitions, templates, schedules, keys, guards and policies; no I/O."""

@@ -1,0 +1,172 @@
+"""Action use cases: create, edit, pause, resume, delete, read."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Protocol, TypeVar
+from urllib.parse import urlsplit
+
+from redis.asyncio import Redis
+from sqlalchemy.orm import Session, sessionmaker
+
+from action_svc.adapters.action_keys import ActionKeys
+from action_svc.adapters.orm import ActionRow
+from action_svc.adapters.repository import ActionRepository
+from action_svc.domain.channels import WebhookDefinition
+from action_svc.domain.errors import SpecError, SpecInvalid
+from action_svc.domain.model import ActionSpec, parse_spec
+from action_svc.domain.urlguard import AllowList, check_addresses
+from segshared.http import Conflict, NotFound
+
+T = TypeVar("T")
+
+
+class Targets(Protocol):
+    async def name_of(self, kind: str, target_id: int) -> str | None: ...
+
+
+Resolve = Callable[[str, int], Any]
+
+
+@dataclass(frozen=True)
+class ActionContext:
+    session_factory: sessionmaker[Session]
+    targets: Targets
+    redis: Redis
+    keys: ActionKeys
+    partitions: int
+    allow: AllowList
+    resolve: Resolve
+
+
+def _now() -> datetime:
+    return datetime.now(tz=UTC)
+
+
+async def in_db(ctx: ActionContext, work: Callable[[ActionRepository], T], *, write: bool) -> T:
+    def run() -> T:
+        with ctx.session_factory() as session:
+            if not write:
+                return work(ActionRepository(session))
+            with session.begin():
+                return work(ActionRepository(session))
+
+    return await asyncio.to_thread(run)
+
+
+def _require(repo: ActionRepository, action_id: int) -> ActionRow:
+    row = repo.get(action_id)
+    if row is None:
+        raise NotFound(f"action {action_id} does not exist")
+    return row
+
+
+async def _check(ctx: ActionContext, spec: ActionSpec) -> None:
+    """What the model cannot know: the target exists; a webhook's host is not internal."""
+    if await ctx.targets.name_of(spec.target.kind, spec.target.id) is None:
+        missing = f"{spec.target.kind} {spec.target.id} does not exist"
+        raise SpecInvalid([SpecError("target.id", missing)])
+    definition = spec.channel_config
+    if isinstance(definition, WebhookDefinition):
+        parts = urlsplit(definition.url)
+        host = parts.hostname or ""
+        try:
+            addresses = await ctx.resolve(host, parts.port or 443)
+        except OSError:
+            return  # unresolvable now; every delivery resolves and vets again
+        reason = check_addresses(host, addresses, ctx.allow)
+        if reason is not None:
+            raise SpecInvalid([SpecError("definition.url", reason)])
+
+
+async def create_action(*, ctx: ActionContext, data: Any) -> ActionRow:
+    """Validate and save a new action; it is active at once (the worker loads it within ~1s)."""
+    spec = parse_spec(data)
+    await _check(ctx, spec)
+    now = _now()
+    row = ActionRow(
+        name=spec.name, description=spec.description, target_kind=spec.target.kind,
+        target_id=spec.target.id, type=spec.type, channel=spec.channel,
+        spec=spec.model_dump(mode="json"), status="active", status_reason="",
+        starts_at=spec.starts_at, ends_at=spec.ends_at, revision=1, active_since=now,
+        created_at=now, updated_at=now,
+    )  # fmt: skip
+    await in_db(ctx, lambda repo: repo.add(row), write=True)
+    return row
+
+
+async def update_action(
+    *, ctx: ActionContext, action_id: int, changes: dict[str, Any]
+) -> ActionRow:
+    """Apply ``changes`` (any spec fields) and validate the result as a whole."""
+    current = await in_db(ctx, lambda repo: _require(repo, action_id), write=False)
+    if current.status in ("stopped", "completed"):
+        raise Conflict(f"action {action_id} is {current.status}; clone it into a new one instead")
+    spec = parse_spec({**current.spec, **changes})
+    await _check(ctx, spec)
+
+    def work(repo: ActionRepository) -> ActionRow:
+        row = _require(repo, action_id)
+        new = spec.model_dump(mode="json")
+        if new != row.spec:
+            row.name, row.description, row.spec = spec.name, spec.description, new
+            row.target_kind, row.target_id = spec.target.kind, spec.target.id
+            row.type, row.channel = spec.type, spec.channel
+            row.starts_at, row.ends_at = spec.starts_at, spec.ends_at
+            row.revision += 1
+            row.updated_at = _now()
+        return row
+
+    return await in_db(ctx, work, write=True)
+
+
+async def pause_action(*, ctx: ActionContext, action_id: int) -> ActionRow:
+    """Stop sending until resumed; triggers that arrive meanwhile are logged as missed."""
+
+    def work(repo: ActionRepository) -> ActionRow:
+        row = _require(repo, action_id)
+        if row.status not in ("active", "paused"):
+            raise Conflict(f"action {action_id} is {row.status} and cannot be paused")
+        if row.status == "active":
+            row.status, row.status_reason, row.updated_at = "paused", "paused", _now()
+        return row
+
+    return await in_db(ctx, work, write=True)
+
+
+async def resume_action(*, ctx: ActionContext, action_id: int, replay_missed: bool) -> ActionRow:
+    """Send again; what was missed while paused is sent only if ``replay_missed``."""
+    # The flag first: the worker reads it when it sees the action active.
+    await ctx.redis.set(ctx.keys.replay_missed(action_id), "1" if replay_missed else "0")
+
+    def work(repo: ActionRepository) -> ActionRow:
+        row = _require(repo, action_id)
+        if row.status not in ("active", "paused"):
+            raise Conflict(f"action {action_id} is {row.status} and cannot be resumed")
+        if row.status == "paused":
+            now = _now()
+            row.status, row.status_reason, row.updated_at = "active", "", now
+            if not replay_missed:  # scheduled occurrences during the pause are not due
+                row.active_since = now
+        return row
+
+    return await in_db(ctx, work, write=True)
+
+
+async def delete_action(*, ctx: ActionContext, action_id: int) -> None:
+    """Delete an action with its dedupe sets, log and counts."""
+    await in_db(ctx, lambda repo: repo.delete(_require(repo, action_id)), write=True)
+    k = ctx.keys
+    pipe = ctx.redis.pipeline(transaction=False)
+    for p in range(ctx.partitions):
+        pipe.delete(k.seen(p, action_id), k.log(p, action_id), k.stats(p, action_id),
+                    k.missed(p, action_id))  # fmt: skip
+    pipe.delete(k.replay_missed(action_id))
+    await pipe.execute()
+
+
+async def get_action(*, ctx: ActionContext, action_id: int) -> ActionRow:
+    return await in_db(ctx, lambda repo: _require(repo, action_id), write=False)

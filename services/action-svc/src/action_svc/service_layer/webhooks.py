@@ -1,0 +1,348 @@
+"""Webhook delivery of Web API actions: consume ``action.dispatch.webhook``, call, retry, give up.
+
+Every attempt is counted in Redis *before* the request goes out, and its number travels in
+``X-Playerseg-Attempt``: after a crash the same idempotency key comes back as attempt 2 or
+later, a retry the receiver dedupes, never a second new delivery. An outcome (done, retry
+scheduled) is durable before ``handle`` returns, so the consumer commits only settled records.
+
+Wiring in the worker's composition root (``entrypoints/worker.py``)::
+
+    delivery = build_webhook_delivery(settings, redis, send_dead_letter)  # (topic, key, value)
+    config = consumer_config(settings, group_id=f"{settings.app_id}-webhooks",
+                             topic=WEBHOOK_TOPIC, max_records=500, within_s=0.1)
+    webhooks = BatchConsumer(config=config, handle=delivery.handle, lock=asyncio.Lock())
+    tasks: webhooks.run_forever(); run_retries(delivery, webhooks.partitions, interval_s=0.5)
+    on shutdown: cancel both, then await delivery.aclose()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal, Protocol
+
+import orjson
+from pydantic import ValidationError
+from redis.asyncio import Redis
+
+from action_svc.adapters.action_keys import ActionKeys
+from action_svc.adapters.webhook_client import Attempt, WebhookClient
+from action_svc.adapters.webhook_state import LogLine, WebhookState
+from action_svc.domain.backoff import backoff_delay_s, is_retryable, retry_after_s
+from action_svc.domain.urlguard import parse_allow_list
+from action_svc.settings import ActionSettings
+from segshared.contracts.codec import DecodeError, check_version
+from segshared.contracts.dispatch import DISPATCH_VERSION, DispatchCommand, WebhookRequest
+from segshared.dlq import DeadLetters, DeadLetterSink, Send
+from segshared.topics import dispatch_topic
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_TOPIC = dispatch_topic("webhook")
+# Ours alone: an action's headers must not forge the key or attempt, nor pick the Host.
+_RESERVED = frozenset({"idempotency-key", "x-playerseg-attempt", "x-playerseg-action", "host",
+                       "content-length", "transfer-encoding", "connection"})  # fmt: skip
+# Labels of refusals made before a request went out, as dead-letter reasons.
+_DLQ_REASONS = {"blocked_address": "refused_target"}
+
+
+class Sender(Protocol):
+    """One HTTP attempt (``WebhookClient.send``)."""
+
+    async def __call__(
+        self, request: WebhookRequest, *, body: bytes, headers: Mapping[str, str]
+    ) -> Attempt: ...
+
+
+class Store(Protocol):
+    """The delivery state (``WebhookState``); see there for the meaning of each call."""
+
+    async def begin(self, shard: int, key: str, *, retry: bool) -> int: ...
+    async def finish(self, shard: int, line: LogLine, *, now_ms: int) -> None: ...
+    async def schedule_retry(
+        self, shard: int, line: LogLine, *, command: bytes, due_ms: int
+    ) -> None: ...
+    async def due(
+        self, shard: int, *, now_ms: int, limit: int
+    ) -> list[tuple[str, bytes | None]]: ...
+    async def drop_retry(self, shard: int, key: str) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    max_attempts: int
+    base_s: float
+    cap_s: float
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What to do after an attempt; ``reason`` goes to the dispatch log."""
+
+    outcome: Literal["delivered", "failed", "dead_lettered"]
+    reason: str
+    dlq_reason: str = ""
+    delay_s: float = 0.0
+
+
+def describe(attempt: Attempt) -> str:
+    """``HTTP 503`` or the error of an attempt without a response."""
+    return f"HTTP {attempt.status}" if attempt.status is not None else str(attempt.error)
+
+
+def decide(
+    attempt: Attempt, n: int, policy: RetryPolicy, *, now: datetime, rng: Callable[[], float]
+) -> Decision:
+    """The outcome of attempt ``n`` (1 = the first): delivered, retry later, or give up."""
+    what = f"attempt {n}: {describe(attempt)}"
+    if attempt.status is not None and 200 <= attempt.status <= 299:
+        return Decision("delivered", what)
+    if not is_retryable(attempt.status, attempt.error):
+        if attempt.status is not None:
+            return Decision("dead_lettered", what, "http_status")
+        label = str(attempt.error).split(":", 1)[0].strip()
+        return Decision("dead_lettered", what, _DLQ_REASONS.get(label, label))
+    if n >= policy.max_attempts:
+        return Decision("dead_lettered", f"{what}; gave up after {n} attempts", "max_attempts")
+    delay = backoff_delay_s(n, base_s=policy.base_s, cap_s=policy.cap_s, rng=rng)
+    asked = retry_after_s(attempt.retry_after, now)
+    if asked is not None:  # honoured when longer, but never beyond our own cap
+        delay = max(delay, min(asked, policy.cap_s))
+    return Decision("failed", what, delay_s=delay)
+
+
+def request_headers(command: DispatchCommand, n: int) -> dict[str, str]:
+    """The headers of attempt ``n``: the action's own, then ours (which win)."""
+    headers = {"Content-Type": "application/json"}
+    assert command.webhook is not None
+    for name, value in command.webhook.headers.items():
+        lower = name.lower()
+        if lower == "content-type":
+            headers["Content-Type"] = value  # a body template may be other than JSON
+        elif lower not in _RESERVED:
+            headers[name] = value
+    headers["Idempotency-Key"] = command.idempotency_key
+    headers["X-Playerseg-Attempt"] = str(n)
+    headers["X-Playerseg-Action"] = str(command.action_id)
+    return headers
+
+
+def request_body(command: DispatchCommand, raw: bytes) -> bytes:
+    """The rendered body template if the action has one, else the command's JSON."""
+    assert command.webhook is not None
+    return raw if command.webhook.body is None else command.webhook.body.encode()
+
+
+def decode_command(raw: bytes | None) -> DispatchCommand:
+    """A webhook dispatch command, or ``DecodeError`` with the dead-letter reason."""
+    if not raw:
+        raise DecodeError("empty", "the record has no value")
+    try:
+        command = DispatchCommand.model_validate_json(raw)
+    except ValidationError:
+        command = _decode_slowly(raw)  # to find out why, with the reason the DLQ wants
+    if command.version > DISPATCH_VERSION:
+        raise DecodeError(
+            "unsupported_version", f"dispatch version {command.version} > {DISPATCH_VERSION}"
+        )
+    if command.channel != "webhook" or command.webhook is None:
+        raise DecodeError("invalid", "a webhook dispatch needs channel 'webhook' and 'webhook'")
+    return command
+
+
+def _decode_slowly(raw: bytes) -> DispatchCommand:
+    try:
+        doc: Any = orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise DecodeError("malformed_json", str(exc)) from exc
+    if not isinstance(doc, dict):
+        raise DecodeError("malformed_json", "the value must be a JSON object")
+    check_version(doc, {"dispatch": DISPATCH_VERSION})
+    try:
+        return DispatchCommand.model_validate(doc)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise DecodeError("invalid", f"{where}: {first['msg']}") from exc
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    shard: int
+    command: DispatchCommand
+    raw: bytes
+    retry: bool
+    offset: int | None = None
+
+
+class WebhookDelivery:
+    """Delivers webhook dispatch commands: first attempts from Kafka, retries from Redis."""
+
+    def __init__(
+        self, *, state: Store, send: Sender, dead_letters: DeadLetterSink, policy: RetryPolicy,
+        concurrency: int, clock: Callable[[], float] = time.time,
+        rng: Callable[[], float] = random.random, retry_batch: int = 1000,
+        topic: str = WEBHOOK_TOPIC, on_close: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:  # fmt: skip
+        self._state = state
+        self._send = send
+        self._dead_letters = dead_letters
+        self._policy = policy
+        self._slots = asyncio.Semaphore(concurrency)  # shared by first attempts and retries
+        self._clock = clock
+        self._rng = rng
+        self.retry_batch = retry_batch
+        self._topic = topic
+        self._on_close = on_close
+        # Keys with an attempt in flight here: a duplicate in a batch, or a key the retry
+        # loop holds, is left to that attempt rather than sent twice at once.
+        self._in_flight: set[tuple[int, str]] = set()
+
+    async def handle(self, records: Sequence[Any]) -> None:
+        """Deliver a batch of ``action.dispatch.webhook`` records; returns once all settled."""
+        jobs: list[_Job] = []
+        for r in records:
+            try:
+                command = decode_command(r.value)
+            except DecodeError as exc:
+                await self._dead_letters.send(
+                    topic=self._topic, partition=r.partition, offset=r.offset, key=r.key,
+                    value=r.value, reason=exc.reason, detail=exc.detail,
+                )  # fmt: skip
+                continue
+            jobs.append(_Job(r.partition, command, r.value, retry=False, offset=r.offset))
+        await self._run(jobs)
+
+    async def retry_due(self, shards: Iterable[int], now_ms: int | None = None) -> int:
+        """Attempt the retries of ``shards`` due by ``now_ms``; returns how many it tried."""
+        now_ms = self._now_ms() if now_ms is None else now_ms
+        jobs: list[_Job] = []
+        for p in shards:
+            for key, raw in await self._state.due(p, now_ms=now_ms, limit=self.retry_batch):
+                if (p, key) in self._in_flight:
+                    continue
+                try:
+                    command = decode_command(raw)
+                except DecodeError as exc:  # was valid when scheduled: the state is damaged
+                    log.error("dropping the webhook retry of %s: %s", key, exc)
+                    await self._state.drop_retry(p, key)
+                    continue
+                jobs.append(_Job(p, command, raw or b"", retry=True))
+        await self._run(jobs)
+        return len(jobs)
+
+    async def aclose(self) -> None:
+        """Release the HTTP client."""
+        if self._on_close is not None:
+            await self._on_close()
+
+    async def _run(self, jobs: list[_Job]) -> None:
+        # A failure (Redis down) cancels the batch and propagates: nothing is committed, the
+        # batch comes again, and the attempt counters make the resends retries.
+        async with asyncio.TaskGroup() as group:
+            for job in jobs:
+                group.create_task(self._one(job))
+
+    async def _one(self, job: _Job) -> None:
+        slot = (job.shard, job.command.idempotency_key)
+        if slot in self._in_flight:
+            return
+        self._in_flight.add(slot)
+        try:
+            async with self._slots:
+                await self._deliver(job)
+        finally:
+            self._in_flight.discard(slot)
+
+    async def _deliver(self, job: _Job) -> None:
+        command, key = job.command, job.command.idempotency_key
+        n = await self._state.begin(job.shard, key, retry=job.retry)
+        if n < 1:
+            return  # done, or settled by a scheduled retry: nothing to send
+        if n > self._policy.max_attempts:
+            # The last attempt started but its worker died before recording the outcome.
+            last = f"attempt {n - 1}: no outcome recorded; gave up after {n - 1} attempts"
+            decision = Decision("dead_lettered", last, "max_attempts")
+        else:
+            assert command.webhook is not None
+            attempt = await self._send(
+                command.webhook, body=request_body(command, job.raw),
+                headers=request_headers(command, n),
+            )  # fmt: skip
+            now = datetime.fromtimestamp(self._clock(), tz=UTC)
+            decision = decide(attempt, n, self._policy, now=now, rng=self._rng)
+        await self._settle(job, decision)
+
+    async def _settle(self, job: _Job, decision: Decision) -> None:
+        command, now_ms = job.command, self._now_ms()
+
+        def line(reason: str) -> LogLine:
+            return LogLine(command.action_id, command.idempotency_key, command.player_id,
+                           decision.outcome, reason, command.occurrence)  # fmt: skip
+
+        if decision.outcome == "failed":
+            due_ms = now_ms + int(decision.delay_s * 1000)
+            await self._state.schedule_retry(
+                job.shard, line(decision.reason), command=job.raw, due_ms=due_ms
+            )
+            return
+        if decision.outcome == "dead_lettered":
+            # Published before the key is marked done: a crash in between sends the dead
+            # letter again (at least once), never loses it.
+            await self._dead_letters.send(
+                topic=self._topic, partition=job.shard, offset=job.offset,
+                key=command.player_id.encode(), value=job.raw, reason=decision.dlq_reason,
+                detail=decision.reason,
+            )  # fmt: skip
+            await self._state.finish(
+                job.shard, line(f"{decision.dlq_reason}: {decision.reason}"), now_ms=now_ms
+            )
+            return
+        await self._state.finish(job.shard, line(decision.reason), now_ms=now_ms)
+
+    def _now_ms(self) -> int:
+        return int(self._clock() * 1000)
+
+
+def build_webhook_delivery(
+    settings: ActionSettings, redis: Redis, send_dead_letter: Send, *,
+    clock: Callable[[], float] = time.time, rng: Callable[[], float] = random.random,
+) -> WebhookDelivery:  # fmt: skip
+    """The delivery wired to Redis, a real HTTP client and the dead-letter topic."""
+    client = WebhookClient(
+        timeout_s=settings.webhook_timeout_s,
+        allow=parse_allow_list(settings.webhook_allow),
+        max_connections=settings.webhook_concurrency,
+    )
+    state = WebhookState(
+        redis=redis, keys=ActionKeys(settings.keys), done_ttl_s=settings.dedupe_ttl_s,
+        log_max=settings.log_max_per_shard,
+    )  # fmt: skip
+    policy = RetryPolicy(settings.webhook_max_attempts, settings.webhook_backoff_base_s,
+                         settings.webhook_backoff_cap_s)  # fmt: skip
+    return WebhookDelivery(
+        state=state, send=client.send,
+        dead_letters=DeadLetters(redis=redis, keys=settings.keys, send=send_dead_letter),
+        policy=policy, concurrency=settings.webhook_concurrency, clock=clock, rng=rng,
+        on_close=client.aclose,
+    )  # fmt: skip
+
+
+async def run_retries(
+    delivery: WebhookDelivery, shards: Callable[[], list[int]], *, interval_s: float = 0.5,
+    clock: Callable[[], float] = time.time,
+) -> None:  # fmt: skip
+    """Attempt due retries of the shards this worker owns, until cancelled."""
+    while True:
+        tried = 0
+        try:
+            tried = await delivery.retry_due(shards(), int(clock() * 1000))
+        except Exception:
+            log.exception("webhook retries failed; trying again in %ss", interval_s)
+        if tried < delivery.retry_batch:  # a full page may have left more due: go on at once
+            await asyncio.sleep(interval_s)

@@ -1,0 +1,40 @@
+"""Which live actions use a segment, asked of action-svc over HTTP (action-svc owns actions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class ActionsUnavailable(RuntimeError):
+    """action-svc could not be asked (HTTP 503 for the caller: retry, or force the delete)."""
+
+
+class HttpActionUsage:
+    """``GET {base_url}/actions?target_kind=segment&target_id=N&status=active,paused``."""
+
+    def __init__(
+        self, *, base_url: str, timeout_s: float = 5.0, client: httpx.AsyncClient | None = None
+    ) -> None:
+        self._base_url = base_url.rstrip("/")
+        self._client = client or httpx.AsyncClient(timeout=timeout_s)
+
+    async def live_actions(self, target_kind: str, target_id: int) -> list[dict[str, Any]]:
+        """``[{"id", "name", "status"}]`` of the actions that still send to the target."""
+        params = {"target_kind": target_kind, "target_id": str(target_id),
+                  "status": "active,paused", "limit": "1000"}  # fmt: skip
+        try:
+            response = await self._client.get(f"{self._base_url}/actions", params=params)
+        except httpx.HTTPError as exc:
+            raise ActionsUnavailable(f"action-svc is unreachable: {exc}") from exc
+        if response.status_code >= 500:
+            raise ActionsUnavailable(f"action-svc answered {response.status_code}")
+        response.raise_for_status()
+        return [
+            {"id": item["id"], "name": item["name"], "status": item["status"]}
+            for item in response.json()["items"]
+        ]
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
