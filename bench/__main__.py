@@ -1,4 +1,4 @@
-"""``python -m bench [all|e2e|segment] [options]``: run the benchmarks, print a table."""
+"""``python -m bench [all|e2e|segment|action|export] [options]``: run benchmarks, print a table."""
 
 from __future__ import annotations
 
@@ -7,7 +7,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from bench.action_send import action_rows
 from bench.e2e import TARGET_EVENTS_PER_S, run_e2e
+from bench.export import export_rows
 from bench.machine import machine
 from bench.report import Row, table
 from bench.segment_worker import TARGET_CHANGES_PER_S, run_segment_bench
@@ -21,9 +23,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "part",
         nargs="?",
-        choices=("all", "e2e", "segment"),
+        choices=("all", "e2e", "segment", "action", "export"),
         default="all",
-        help="e2e: the bets file through the whole stack; segment: one segment-svc worker",
+        help="e2e: the bets file through the whole stack; segment: one segment-svc worker; "
+        "action: one action-svc worker's Single Send to a large segment; "
+        "export: CSV exports of a 1M-member segment (not part of all)",
     )
     parser.add_argument("--partitions", type=int, default=8, help="of every topic (default 8)")
     parser.add_argument("--changes", type=int, default=200_000, help="segment bench: N changes")
@@ -31,6 +35,14 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--cards", type=int, default=20, help="segment bench: cards")
     parser.add_argument("--segments", type=int, default=100, help="segment bench: segments")
     parser.add_argument("--seed", type=int, default=7, help="segment bench: random seed")
+    parser.add_argument("--members", type=int, default=100_000, help="action bench: segment size")
+    parser.add_argument(
+        "--members-small", type=int, default=25_000, help="action bench: the size to compare memory"
+    )
+    parser.add_argument("--send-chunk", type=int, help="action bench: ACTION_SVC_SEND_CHUNK")
+    parser.add_argument(
+        "--export-members", type=int, default=1_000_000, help="export bench: segment size"
+    )
     parser.add_argument("--work-dir", type=Path, help="data and logs (default: a temp dir)")
     parser.add_argument("--profile", type=Path, help="write py-spy profiles of the workers here")
     return parser.parse_args(argv)
@@ -94,6 +106,18 @@ def main(argv: list[str] | None = None) -> int:
                 f"    CPU seconds meanwhile: {seg.cpu}",
                 verified=seg.verified,
             )
+        )
+    if args.part in ("all", "action"):
+        rows += action_rows(
+            work_dir=work_dir,
+            partitions=args.partitions,
+            sizes=(args.members_small, args.members),
+            send_chunk=args.send_chunk,
+            profile_dir=args.profile,
+        )
+    if args.part == "export":
+        rows += export_rows(
+            work_dir=work_dir, members=args.export_members, partitions=args.partitions
         )
     print()
     print(table(rows))

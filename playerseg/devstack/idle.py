@@ -24,12 +24,16 @@ class Snapshot:
     lag: dict[str, dict[str, int]] = field(default_factory=dict)  # group -> topic -> records
     unconsumed: dict[str, int] = field(default_factory=dict)  # must_consume topic -> records
     outbox: dict[str, int] = field(default_factory=dict)  # stream key -> entries
+    other: dict[str, int] = field(default_factory=dict)  # caller's ``busy`` counts -> items
 
     @property
     def idle(self) -> bool:
         busy_groups = any(n for topics in self.lag.values() for n in topics.values())
         return (
-            not busy_groups and not any(self.unconsumed.values()) and not any(self.outbox.values())
+            not busy_groups
+            and not any(self.unconsumed.values())
+            and not any(self.outbox.values())
+            and not any(self.other.values())
         )
 
     def describe(self) -> str:
@@ -51,6 +55,7 @@ class Snapshot:
             service = key.rsplit(":", 1)[-1]
             per_service[service] = per_service.get(service, 0) + n
         parts += [f"outbox of {svc} holds {n}" for svc, n in sorted(per_service.items()) if n]
+        parts += [f"{what}: {n}" for what, n in sorted(self.other.items()) if n]
         return "; ".join(parts) or "idle"
 
 
@@ -69,6 +74,7 @@ def snapshot(
     groups: Mapping[str, Iterable[str]] | None,
     must_consume: Iterable[str],
     key_prefix: str,
+    busy: Callable[[], Mapping[str, int]] | None = None,
 ) -> Snapshot:
     """Lag of each group, records of ``must_consume`` no group has reached, outbox sizes."""
     committed = {g: reader.committed(g) for g in (groups or reader.groups())}
@@ -80,6 +86,8 @@ def snapshot(
     tps = reader.partitions(wanted)
     ends = reader.end_offsets(tps)
     snap = Snapshot(ends=ends, outbox=_outbox(client, key_prefix))
+    if busy is not None:
+        snap.other = dict(busy())
     for group, topics in topics_of.items():
         per_topic = snap.lag.setdefault(group, {})
         for tp in tps:
@@ -108,6 +116,7 @@ def wait_idle(
     check: Callable[[], None] | None = None,
     report: Callable[[Snapshot], None] | None = None,
     report_every_s: float = 15.0,
+    busy: Callable[[], Mapping[str, int]] | None = None,
 ) -> Snapshot:
     """Block until the pipeline is idle and stays so, with no new record, for ``stable_s``.
 
@@ -116,7 +125,9 @@ def wait_idle(
     topics, every record of each ``must_consume`` topic has been committed by some group,
     and every Redis outbox stream ``<key_prefix>outbox:*`` is empty. ``check`` is called each
     round (e.g. to fail fast when a service died); ``report`` gets a busy snapshot every
-    ``report_every_s``. Raises :class:`IdleTimeout`.
+    ``report_every_s``. ``busy`` reports work the pipeline keeps elsewhere (e.g. webhook
+    retries awaiting their time) as ``{what: count}``; any non-zero count is not idle.
+    Raises :class:`IdleTimeout`.
     """
     deadline = time.monotonic() + timeout_s
     must = list(must_consume)
@@ -133,8 +144,9 @@ def wait_idle(
             reader = OffsetReader(bootstrap)
             try:
                 snap = snapshot(
-                    reader, client, groups=groups, must_consume=must, key_prefix=key_prefix
-                )
+                    reader, client, groups=groups, must_consume=must, key_prefix=key_prefix,
+                    busy=busy,
+                )  # fmt: skip
             finally:
                 reader.close()
             now = time.monotonic()

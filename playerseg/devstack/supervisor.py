@@ -28,6 +28,10 @@ class Child:
     tier: int
     health_url: str | None = None
     reader: threading.Thread | None = field(default=None, repr=False)
+    # How it was started, so that :meth:`Supervisor.restart` can start it again.
+    argv: tuple[str, ...] = ()
+    env: Mapping[str, str] | None = field(default=None, repr=False)
+    cwd: str | None = None
 
     @property
     def alive(self) -> bool:
@@ -61,7 +65,12 @@ class Supervisor:
         self.console.block(text)
 
     def _spawn(
-        self, name: str, argv: Sequence[str], env: Mapping[str, str] | None, cwd: str | None
+        self,
+        name: str,
+        argv: Sequence[str],
+        env: Mapping[str, str] | None,
+        cwd: str | None,
+        color_index: int | None = None,
     ) -> tuple[subprocess.Popen[bytes], threading.Thread]:
         full_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
         proc = subprocess.Popen(
@@ -74,7 +83,8 @@ class Supervisor:
             start_new_session=True,
         )
         assert proc.stdout is not None
-        prefix = self.console.prefix(name, len(self.children))
+        index = len(self.children) if color_index is None else color_index
+        prefix = self.console.prefix(name, index)
         return proc, self.console.pump(prefix, proc.stdout, name=name)
 
     # lifecycle --------------------------------------------------------------------------
@@ -90,8 +100,48 @@ class Supervisor:
     ) -> Child:
         """Start a long-running child; ``health_url`` is polled by :meth:`wait_healthy`."""
         proc, reader = self._spawn(name, argv, env, cwd)
-        child = Child(name=name, proc=proc, tier=tier, health_url=health_url, reader=reader)
+        child = Child(name=name, proc=proc, tier=tier, health_url=health_url, reader=reader,
+                      argv=tuple(argv), env=env, cwd=cwd)  # fmt: skip
         self.children.append(child)
+        return child
+
+    def child(self, name: str) -> Child:
+        """The long-running child called ``name`` (``KeyError`` if there is none)."""
+        for child in self.children:
+            if child.name == name:
+                return child
+        raise KeyError(f"no child named {name!r}; one of {[c.name for c in self.children]}")
+
+    def kill(self, name: str, sig: signal.Signals = signal.SIGKILL) -> int | None:
+        """Send ``sig`` (SIGKILL: a crash) to child ``name``'s process group and wait for it.
+
+        Returns its exit code (``-9`` after SIGKILL), or None if it was already gone. Until
+        :meth:`restart`, :meth:`check` reports it as dead, as it would any crash.
+        """
+        child = self.child(name)
+        if not child.alive:
+            return None
+        _kill_group(child.proc, sig)
+        code = child.proc.wait()
+        if child.reader is not None:
+            child.reader.join(2)
+        self.log("supervisor", f"{name} killed with {sig.name} (exit {code})")
+        return code
+
+    def restart(self, name: str, *, sig: signal.Signals = signal.SIGKILL) -> Child:
+        """Start child ``name`` again with the same command, environment and directory.
+
+        A live child is first sent ``sig`` (default SIGKILL: no chance to clean up, like a
+        crash). The :class:`Child` is updated in place, so references to it stay valid.
+        """
+        child = self.child(name)
+        if child.alive:
+            self.kill(name, sig)
+        if not child.argv:
+            raise RuntimeError(f"{name} was not started by start(); cannot restart it")
+        index = self.children.index(child)
+        child.proc, child.reader = self._spawn(name, child.argv, child.env, child.cwd, index)
+        self.log("supervisor", f"{name} restarted (pid {child.proc.pid})")
         return child
 
     def run_once(

@@ -8,6 +8,7 @@ import pytest
 
 from tests.e2e.pipeline import Pipeline, running_pipeline
 from tests.oracle.bets_oracle import Row, card_members, load_bets, segment_members
+from tests.support.postgres import fresh_database
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +29,16 @@ def oracle_segments(oracle_cards: dict[str, set[str]]) -> dict[str, set[str]]:
 
 
 @pytest.fixture(scope="module")
-def replayed(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
-    """The stack after the whole bets file was replayed at full speed and it went idle."""
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Pipeline]:
+    """The stack after the whole bets file was replayed at full speed and it went idle.
+
+    Its own database: the session's is shared with integration tests that leave cards behind.
+    """
     work_dir = tmp_path_factory.mktemp("e2e")
-    with running_pipeline(database_url=pg_url, work_dir=work_dir) as pipeline:
+    with (
+        fresh_database("e2e") as database_url,
+        running_pipeline(database_url=database_url, work_dir=work_dir) as pipeline,
+    ):
         try:
             stats = pipeline.replay()
         except Exception as exc:  # an idle timeout or a dead service: show what they said

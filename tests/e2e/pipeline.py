@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -88,14 +88,27 @@ class Pipeline:
 
 
 @contextmanager
-def running_pipeline(*, database_url: str, work_dir: Path) -> Iterator[Pipeline]:
-    """A fresh stack on free ports (no clash with ``./dev up``), seeded with the default catalog."""
+def running_pipeline(
+    *,
+    database_url: str,
+    work_dir: Path,
+    extra_env: Mapping[str, str] | None = None,
+    seed_catalog: bool = True,
+    database_services: Sequence[str] = ("card-svc", "segment-svc"),
+) -> Iterator[Pipeline]:
+    """A fresh stack on free ports (no clash with ``./dev up``), seeded with the default catalog.
+
+    ``extra_env`` reaches every service; ``seed_catalog=False`` leaves the catalog empty (the
+    caller creates what it needs); ``database_services`` use ``database_url``, the others a
+    SQLite file of their own.
+    """
     data_dir = work_dir / "run"
     config = StackConfig(
         ports=free_ports(),
         data_dir=data_dir,
-        # Both services share the database: distinct tables and Alembic version tables.
-        database_urls={"card-svc": database_url, "segment-svc": database_url},
+        # The services share the database: distinct tables and Alembic version tables.
+        database_urls=dict.fromkeys(database_services, database_url),
+        extra_env=dict(extra_env or {}),
     )
     log_path = work_dir / "stack.log"
     with ExitStack() as resources:
@@ -113,10 +126,11 @@ def running_pipeline(*, database_url: str, work_dir: Path) -> Iterator[Pipeline]
             )
             resources.callback(reader.close)
             pipeline = Pipeline(stack=stack, log_path=log_path, api=api, redis=reader)
-            started = time.monotonic()
-            seed(stack.api_url("card-svc"), stack.api_url("segment-svc"))
-            pipeline.load_catalog_ids()
-            pipeline.timings["seed"] = time.monotonic() - started
+            if seed_catalog:
+                started = time.monotonic()
+                seed(stack.api_url("card-svc"), stack.api_url("segment-svc"))
+                pipeline.load_catalog_ids()
+                pipeline.timings["seed"] = time.monotonic() - started
         except Exception as exc:  # say what the services printed, not only what failed
             log.flush()
             raise AssertionError(

@@ -20,6 +20,7 @@ from aiokafka.coordinator.assignors.range import (  # type: ignore[import-untype
 )
 from aiokafka.errors import CommitFailedError, KafkaError  # type: ignore[import-untyped]
 
+from segshared.retry import raise_if_cancelling
 from segshared.settings import PlatformSettings
 
 log = logging.getLogger(__name__)
@@ -123,6 +124,7 @@ class BatchConsumer:
             try:
                 await self.run()
             except Exception:
+                raise_if_cancelling()
                 log.exception("consumer of %s failed; restarting it", self.config.topic)
                 await asyncio.sleep(1.0)
 

@@ -18,6 +18,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from segshared.keys import Keys
+from segshared.retry import raise_if_cancelling
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,9 @@ FIELD_VALUE = "v"
 #: a time keeps a shard's events in order on its partition; awaiting the acks together keeps
 #: the producer's batching.
 Publish = Callable[[str, bytes, bytes, int], Awaitable[Awaitable[Any]]]
+#: ``publish_many([(topic, partition, key, value), ...])`` publishes a round's records in
+#: order within each partition and returns once the broker acknowledged them all.
+PublishMany = Callable[[list[tuple[str, int, bytes, bytes]]], Awaitable[None]]
 
 
 @dataclass
@@ -41,6 +45,8 @@ class OutboxRelay:
     keys: Keys
     service: str
     publish: Publish
+    #: When set, a round's records go out through it (batches) instead of ``publish``.
+    publish_many: PublishMany | None = None
     batch_size: int = 1000
     idle_sleep_s: float = 0.05
 
@@ -58,11 +64,16 @@ class OutboxRelay:
         pending = [(p, entries) for p, entries in zip(streams, read, strict=True) if entries]
         if not pending:
             return 0
-        acks = []
-        for p, entries in pending:
-            for _, fields in entries:  # enqueued in stream order: each shard stays in order
-                acks.append(await self.publish(*_record(fields), p))
-        await asyncio.gather(*acks)
+        if self.publish_many is not None:
+            records = [(topic, p, key, value) for p, entries in pending
+                       for topic, key, value in (_record(f) for _, f in entries)]  # fmt: skip
+            await self.publish_many(records)
+        else:
+            acks = []
+            for p, entries in pending:
+                for _, fields in entries:  # enqueued in stream order: each shard stays in order
+                    acks.append(await self.publish(*_record(fields), p))
+            await asyncio.gather(*acks)
         deletes = self.redis.pipeline(transaction=False)
         for p, entries in pending:
             # Delete exactly what was acknowledged; scripts may have appended meanwhile.
@@ -76,6 +87,7 @@ class OutboxRelay:
             try:
                 sent = await self.relay_once(partitions())
             except Exception:  # keep relaying after a broker or Redis hiccup
+                raise_if_cancelling()
                 log.exception("outbox relay round failed; retrying")
                 sent = 0
                 await asyncio.sleep(1.0)

@@ -19,6 +19,18 @@ async def retry_forever(what: str, fn: Callable[[], Awaitable[T]]) -> T:
         try:
             return await fn()
         except Exception:
+            raise_if_cancelling()
             log.exception("%s failed; retrying in %.1fs", what, delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, 10.0)
+
+
+def raise_if_cancelling() -> None:
+    """Re-raise a cancellation that a client library turned into an ordinary error.
+
+    redis-py turns a cancel that lands mid-command into a connection error; a loop that
+    retries every ``Exception`` would then never stop at shutdown.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError

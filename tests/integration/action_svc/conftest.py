@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 import pytest
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition  # type: ignore[import-untyped]
 
 from action_svc.service_layer.webhooks import (
     WEBHOOK_TOPIC,
@@ -113,11 +113,14 @@ class WebhookWorker:
                 raise AssertionError(f"worker did not handle {produced}: {self.handled}")
             await asyncio.sleep(0.05)
 
-    async def dead_letters(self, key: str, *, at_least: int = 1, timeout_s: float = 20.0) -> list[dict[str, Any]]:  # fmt: skip
+    async def dead_letters(
+        self, key: str, *, at_least: int = 1, timeout_s: float = 20.0
+    ) -> list[dict[str, Any]]:
         """The dead letters on ``action.dispatch.webhook.dlq`` of idempotency key ``key``."""
         deadline = time.monotonic() + timeout_s
         while True:
-            found = [d for d in await _read_all(self.settings, WEBHOOK_DLQ) if key in str(d["value"])]  # fmt: skip
+            letters = await _read_all(self.settings, WEBHOOK_DLQ)
+            found = [d for d in letters if key in str(d["value"])]
             if len(found) >= at_least or time.monotonic() > deadline:
                 return found
             await asyncio.sleep(0.2)
@@ -133,7 +136,11 @@ async def _read_all(settings: ActionSettings, topic: str) -> list[dict[str, Any]
         await consumer.seek_to_beginning(*tps)
         ends = await consumer.end_offsets(tps)
         out: list[dict[str, Any]] = []
+        deadline = time.monotonic() + 15.0
         while [tp for tp in tps if await consumer.position(tp) < ends[tp]]:
+            if time.monotonic() > deadline:
+                behind = {tp.partition: (await consumer.position(tp), ends[tp]) for tp in tps}
+                raise AssertionError(f"could not read {topic} to its end: {behind}")
             batch = await consumer.getmany(timeout_ms=500)
             out += [{**orjson.loads(r.value), "_partition": r.partition}
                     for rs in batch.values() for r in rs]  # fmt: skip
@@ -165,7 +172,8 @@ async def webhook_worker(settings: ActionSettings, **build: Any) -> AsyncIterato
         await producer.send_and_wait(topic, value, key=key)
 
     delivery = build_webhook_delivery(settings, redis, send_dead_letter, **build)
-    worker = WebhookWorker(settings, delivery, producer, await _end_offsets(settings, WEBHOOK_TOPIC))
+    start = await _end_offsets(settings, WEBHOOK_TOPIC)
+    worker = WebhookWorker(settings, delivery, producer, start)
     config = consumer_config(settings, group_id=f"{settings.app_id}-webhooks", topic=WEBHOOK_TOPIC,
                              max_records=500, within_s=0.05)  # fmt: skip
     consumer = BatchConsumer(config=config, handle=worker.handle, lock=asyncio.Lock())
@@ -176,9 +184,12 @@ async def webhook_worker(settings: ActionSettings, **build: Any) -> AsyncIterato
     try:
         yield worker
     finally:
-        for task in worker.tasks:
-            task.cancel()
-        await asyncio.gather(*worker.tasks, return_exceptions=True)
+        # Cancel until done: redis-py may turn a cancel that lands mid-command into an
+        # error that a restart loop (BatchConsumer.run_forever) catches and carries on from.
+        while pending := [t for t in worker.tasks if not t.done()]:
+            for task in pending:
+                task.cancel()
+            await asyncio.wait(pending, timeout=1.0)
         await delivery.aclose()
         await producer.stop()
         await redis.aclose()

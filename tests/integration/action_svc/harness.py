@@ -7,16 +7,13 @@ themselves are seeded in Redis exactly as those services keep them.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -35,41 +32,27 @@ from segshared.keys import Keys
 from segshared.partitioning import partition_for
 from segshared.redis_client import make_redis
 from segshared.topics import all_topics
+from tests.support.http_stub import JsonStub
 from tests.support.postgres import fresh_database
 
 PARTITIONS = 4
 
 
-class TargetsStub:
+class TargetsStub(JsonStub):
     """Answers ``GET /segments/{id}`` and ``GET /cards/{id}`` for the ids it knows."""
 
     def __init__(self) -> None:
         self.known: dict[tuple[str, int], str] = {}
-        stub = self
+        super().__init__(self._answer)
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                parts = self.path.strip("/").split("/")
-                kind = {"segments": "segment", "cards": "card"}.get(parts[0], "")
-                name = stub.known.get((kind, int(parts[1]))) if len(parts) == 2 else None
-                self.send_response(200 if name is not None else 404)
-                self.send_header("content-type", "application/json")
-                self.end_headers()
-                self.wfile.write(json.dumps({"name": name} if name else {}).encode())
-
-            def log_message(self, *args: Any) -> None:
-                return None
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def _answer(self, path: str, _: dict[str, list[str]]) -> tuple[int, Any]:
+        parts = path.strip("/").split("/")
+        kind = {"segments": "segment", "cards": "card"}.get(parts[0], "")
+        name = self.known.get((kind, int(parts[1]))) if len(parts) == 2 else None
+        return (200, {"name": name}) if name is not None else (404, {})
 
     def add(self, kind: str, target_id: int, name: str | None = None) -> None:
         self.known[(kind, target_id)] = name or f"{kind} {target_id}"
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 @pytest.fixture

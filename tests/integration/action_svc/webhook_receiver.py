@@ -8,6 +8,7 @@ stall past the client's timeout.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable
@@ -50,7 +51,9 @@ class WebhookReceiver:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _server: ThreadingHTTPServer | None = None
 
-    def fail(self, key: str, times: int, *, status: int = 503, retry_after: str | None = None) -> None:  # fmt: skip
+    def fail(
+        self, key: str, times: int, *, status: int = 503, retry_after: str | None = None
+    ) -> None:
         """Answer the first ``times`` attempts of ``key`` with ``status``."""
         self.rules[key] = Misbehaviour(times, status=status, retry_after=retry_after)
 
@@ -108,17 +111,14 @@ class WebhookReceiver:
         with self._lock:
             self.requests.append(received)
         if status is None and rule is not None:
-            time.sleep(rule.stall_s)
-            status = 200  # too late: the client gave up already
-        handler.send_response(status)
+            time.sleep(rule.stall_s)  # the client gives up meanwhile
+        handler.send_response(status or 200)
         if misbehave and rule is not None and rule.retry_after is not None:
             handler.send_header("Retry-After", rule.retry_after)
         handler.send_header("Content-Length", "2")
         handler.end_headers()
-        try:
+        with contextlib.suppress(OSError):  # the client hung up (a stalled answer)
             handler.wfile.write(b"ok")
-        except OSError:
-            pass  # the client hung up (a stalled answer)
 
     def start(self) -> WebhookReceiver:
         receiver = self

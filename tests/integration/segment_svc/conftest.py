@@ -6,15 +6,11 @@ Redis directly and need card-svc only to answer "which of these card ids exist".
 
 from __future__ import annotations
 
-import json
-import threading
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
@@ -33,6 +29,7 @@ from segshared.topics import (
     SEGMENT_MEMBERSHIP,
     dlq,
 )
+from tests.support.http_stub import JsonStub
 from tests.support.postgres import fresh_database
 
 PARTITIONS = 8
@@ -47,34 +44,16 @@ def seg_db_url() -> Iterator[str]:
         yield url
 
 
-class CardCatalogueStub:
+class CardCatalogueStub(JsonStub):
     """Answers ``GET /cards?ids=...`` for the card ids in ``known``."""
 
     def __init__(self) -> None:
         self.known: set[int] = set()
-        stub = self
+        super().__init__(self._answer)
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                query = parse_qs(urlparse(self.path).query)
-                ids = [int(i) for i in query.get("ids", [""])[0].split(",") if i]
-                body = json.dumps({"items": [{"id": i} for i in ids if i in stub.known]})
-                self.send_response(200)
-                self.send_header("content-type", "application/json")
-                self.end_headers()
-                self.wfile.write(body.encode())
-
-            def log_message(self, *args: Any) -> None:
-                return None
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def _answer(self, _: str, query: dict[str, list[str]]) -> tuple[int, Any]:
+        ids = [int(i) for i in query.get("ids", [""])[0].split(",") if i]
+        return 200, {"items": [{"id": i} for i in ids if i in self.known]}
 
 
 @pytest.fixture
@@ -129,13 +108,14 @@ class Api:
         return response.json()
 
 
-async def open_api(settings: SegmentSettings) -> AsyncIterator[Api]:
+async def open_api(settings: SegmentSettings, actions: Any = None) -> AsyncIterator[Api]:
     engine = make_engine(settings.database_url)
     redis = make_redis(settings.redis_url)
     publisher = KafkaLifecyclePublisher(bootstrap_servers=settings.bootstrap_servers)
     app = create_app(
         settings=settings, engine=engine, session_factory=make_session_factory(engine),
         redis=redis, cards=HttpCardCatalogue(base_url=settings.card_svc_url), publisher=publisher,
+        actions=actions,
     )  # fmt: skip
     transport = httpx.ASGITransport(app=app)
     async with (

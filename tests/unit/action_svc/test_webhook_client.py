@@ -28,7 +28,9 @@ def dns(answers: dict[str, list[str]]):  # type: ignore[no-untyped-def]
         (["93.184.216.34", "192.168.1.7"], "192.168.1.7, a private address"),
     ],
 )
-async def test_private_targets_are_refused_naming_the_address(addresses: list[str], named: str) -> None:  # fmt: skip
+async def test_private_targets_are_refused_naming_the_address(
+    addresses: list[str], named: str
+) -> None:
     client = WebhookClient(timeout_s=1.0, allow=AllowList(), resolve=dns({"hooks.test": addresses}))
     try:
         attempt = await client.send(
@@ -53,7 +55,7 @@ async def test_bad_urls_are_refused_before_resolving() -> None:
 
 async def test_the_backend_refuses_unless_allowed_and_never_dials_unix_sockets() -> None:
     backend = _VettedBackend(allow=AllowList(), resolve=dns({"h": ["10.1.2.3"]}))
-    with pytest.raises(TargetRefused, match="10.1.2.3"):
+    with pytest.raises(TargetRefused, match=r"10\.1\.2\.3"):
         await backend.connect_tcp("h", 80)
     with pytest.raises(TargetRefused):
         await backend.connect_unix_socket("/var/run/docker.sock")

@@ -1,10 +1,10 @@
-"""A batch reduces to the latest new card set per player; applied events are skipped."""
+"""A batch becomes one step per new card event per player, in order; applied ones are skipped."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from segment_svc.domain.batch import fingerprint, group_per_player, new_work
+from segment_svc.domain.batch import PlayerWork, fingerprint, group_per_player, new_work
 from segshared.contracts import CardMembershipChanged
 
 T0 = datetime(2021, 1, 1, tzinfo=UTC)
@@ -27,13 +27,17 @@ GROUPS = group_per_player(
 )
 
 
-def test_latest_event_wins_and_changed_cards_accumulate() -> None:
+def _steps(work: PlayerWork) -> list[tuple[frozenset[int], int, str]]:
+    return [(s.cards, s.changed, s.cause_event_id) for s in work.steps]
+
+
+def test_every_new_event_is_a_step_in_order() -> None:
     assert set(GROUPS) == {"a", "b"}
     a = new_work(GROUPS["a"], frozenset())
-    assert a is not None
-    assert (a.cards, a.changed, a.cause_event_id, a.shard) == (
-        frozenset({3}), frozenset({1, 3}), "e4", 0)  # fmt: skip
-    assert a.occurred_at == "2021-01-01T00:00:00Z"
+    assert a is not None and a.shard == 0
+    assert _steps(a) == [(frozenset({1}), 1, "e1"), (frozenset({1, 3}), 3, "e3"),
+                         (frozenset({3}), 1, "e4")]  # fmt: skip
+    assert {s.occurred_at for s in a.steps} == {"2021-01-01T00:00:00Z"}
     assert a.applied == (fingerprint("e1"), fingerprint("e3"), fingerprint("e4"))
 
 
@@ -43,8 +47,8 @@ def test_applied_events_are_skipped() -> None:
     # a redelivered prefix is dropped; what follows it is new
     partly = new_work(GROUPS["a"], frozenset({fingerprint("e1"), fingerprint("e3")}))
     assert partly is not None
-    assert (partly.cards, partly.changed, partly.applied) == (
-        frozenset({3}), frozenset({1}), (fingerprint("e4"),))  # fmt: skip
+    assert _steps(partly) == [(frozenset({3}), 1, "e4")]
+    assert partly.applied == (fingerprint("e4"),)
 
 
 def test_duplicates_within_a_batch_count_once() -> None:
@@ -58,5 +62,5 @@ def test_events_before_an_applied_one_are_replays_even_if_forgotten() -> None:
     # partition order, so it was delivered (and applied) before e3 and is skipped too
     work = new_work(GROUPS["a"], frozenset({fingerprint("e3")}))
     assert work is not None
-    assert (work.changed, work.applied, work.cause_event_id) == (
-        frozenset({1}), (fingerprint("e4"),), "e4")  # fmt: skip
+    assert _steps(work) == [(frozenset({3}), 1, "e4")]
+    assert work.applied == (fingerprint("e4"),)

@@ -1,4 +1,4 @@
-"""A batch of card changes: dead letters, per-player reduction, only real moves applied.
+"""A batch of card changes: dead letters, one step per card event, only real moves applied.
 
 The Redis port is an in-memory fake here; the Lua script itself is covered by the
 integration tests.
@@ -71,16 +71,30 @@ CATALOGUE = Catalogue(
 )
 
 
-async def test_applies_the_latest_state_and_dead_letters_the_rest() -> None:
+def _oracle(events: list[tuple[str, int, str, list[int], int]]) -> set[str]:
+    """The segment event ids of each card event in order: segment 1 = card 1, segment 2 =
+    segment 1 and not card 2, decided from scratch after every event."""
+    members: dict[str, set[int]] = {}
+    out: set[str] = set()
+    for player, card, change, cards, n in events:
+        now = {1} if 1 in cards else set()
+        if 1 in now and 2 not in cards:
+            now.add(2)
+        before = members.get(player, set())
+        for sid in sorted(now ^ before):
+            moved = "entered" if sid in now else "exited"
+            out.add(f"seg:{sid}:{moved}:card:{card}:{change}:e{n}")
+        members[player] = now
+    return out
+
+
+async def test_each_card_event_moves_the_player_and_dead_letters_the_rest() -> None:
     memberships, dead = FakeMemberships(), FakeDeadLetters()
-    records = [
-        _record("a", 1, "entered", [1], 1),
-        Record(0, 2, b"x", b"not json"),
-        _record("b", 1, "entered", [1], 3),
-        _record("b", 2, "entered", [1, 2], 4),
-        _record("c", 1, "entered", [1], 5),
-        _record("c", 1, "exited", [], 6),
-    ]
+    good = [("a", 1, "entered", [1], 1), ("b", 1, "entered", [1], 3),
+            ("b", 2, "entered", [1, 2], 4), ("c", 1, "entered", [1], 5),
+            ("c", 1, "exited", [], 6)]  # fmt: skip
+    records = [_record(*good[0]), Record(0, 2, b"x", b"not json")]
+    records += [_record(*g) for g in good[1:]]
     outcome = await process_batch(records=records, catalogue=CATALOGUE, memberships=memberships,
                                   dead_letters=dead, partitions=P)  # fmt: skip
     assert (outcome.records, outcome.dead_letters, outcome.players) == (6, 1, 3)
@@ -89,12 +103,10 @@ async def test_applies_the_latest_state_and_dead_letters_the_rest() -> None:
     events = {
         orjson.loads(c.event)["event_id"] for item in memberships.applied for c in item.changes
     }
-    assert len(memberships.applied) == 3  # c's events are remembered though nothing moved
-    assert events == {
-        "seg:1:entered:card:1:entered:e1",
-        "seg:2:entered:card:1:entered:e1",
-        "seg:1:entered:card:2:entered:e4",
-    }
+    assert len(memberships.applied) == 3
+    # c enters and leaves within the batch: both moves are events, as one batch apart
+    assert events == _oracle(good)
+    assert "seg:1:exited:card:1:exited:e6" in events
 
 
 async def test_redelivery_moves_nothing_even_in_other_batches() -> None:

@@ -38,7 +38,7 @@ class ActionSettings(PlatformSettings):
     datadir: str = Field(default=".run/action-svc-worker", validation_alias=_env("DATADIR"))
     batch_size: int = Field(default=2000, ge=1, validation_alias=_env("BATCH_SIZE"))
     batch_within_s: float = Field(default=0.1, gt=0, validation_alias=_env("BATCH_WITHIN_S"))
-    tick_interval_s: float = Field(default=1.0, gt=0, validation_alias=_env("TICK_INTERVAL_S"))
+    tick_interval_s: float = Field(default=0.5, gt=0, validation_alias=_env("TICK_INTERVAL_S"))
     #: Members per step of a send (one SSCAN page, one profile read, one script call).
     send_chunk: int = Field(default=1000, ge=1, le=20_000, validation_alias=_env("SEND_CHUNK"))
     #: Idempotency keys are remembered this long: a redelivery older than this is sent again.

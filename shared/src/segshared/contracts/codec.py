@@ -54,10 +54,17 @@ def check_version(doc: dict[str, Any], known: dict[str, int]) -> None:
 
 def decode_player_event(raw: bytes | str | None) -> Any:
     """Parse and validate one ``player.events`` record, or raise :class:`DecodeError`."""
+    return decode_contract(raw, _player_event, PLAYER_EVENT_TYPES)
+
+
+def decode_contract(raw: bytes | str | None, model: Any, known: dict[str, int]) -> Any:
+    """``raw`` as ``model`` (a pydantic model class or TypeAdapter) whose ``type`` is one of
+    ``known`` (type -> newest version), or :class:`DecodeError` with the dead-letter reason."""
     doc = _load_json(raw)
-    check_version(doc, PLAYER_EVENT_TYPES)
+    check_version(doc, known)
     try:
-        return _player_event.validate_python(doc)
+        return model.validate_python(doc) if isinstance(model, TypeAdapter) else \
+            model.model_validate(doc)  # fmt: skip
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])

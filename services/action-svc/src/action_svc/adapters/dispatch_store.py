@@ -1,40 +1,71 @@
-"""Dispatch in Redis: profile reads for guards and placeholders, then one script call per
-shard (``lua/dispatch.lua``) that dedupes, caps, enqueues on the outbox, logs and counts."""
+"""Dispatch in Redis: one script call (``lua/dispatch.lua``) per shard, action and reason
+that dedupes, guards, renders, enqueues on the outbox, logs and counts a batch of players."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
+import orjson
 from redis.asyncio import Redis
 
 from action_svc.adapters.action_keys import ActionKeys
+from action_svc.domain.commands import CommandLayout
+from action_svc.domain.templates import Placeholder
+from segshared.contracts.envelope import to_epoch_ms
 from segshared.redis_client import load_script
 
 #: Items per script call: bounds how long one call holds Redis.
-CHUNK = 500
+CHUNK = 1000
 OUTCOMES = ("dispatched", "capped", "suppressed", "duplicates")
+
+Arg = str | bytes | int
 
 
 @dataclass(frozen=True, slots=True)
-class Prepared:
-    """One (action, player, occurrence) ready to commit: guards decided, command built."""
+class ScriptAction:
+    """What the dispatch script needs of an action, packed once per catalogue refresh."""
+
+    id: int
+    channel: str
+    topic: str
+    opt_in_field: str
+    caps: str  # "scope,max,window_ms;..."
+    head: str
+    layout_args: tuple[Arg, ...]
+
+
+def script_action(
+    *, action_id: int, channel: str, topic: str, opt_in_field: str | None, caps: str,
+    layout: CommandLayout,
+) -> ScriptAction:  # fmt: skip
+    args: list[Arg] = [layout.open_part]
+    args += [len(layout.fields), *layout.fields, len(layout.texts)]
+    for text in layout.texts:
+        args += [text.name, "j" if text.json_escape else "", len(text.parts)]
+        for part in text.parts:
+            if isinstance(part, Placeholder):
+                args += ["f", part.name, part.fallback or ""]
+            else:
+                args += ["l", part, ""]
+    args.append("1" if layout.with_variables else "0")
+    return ScriptAction(action_id, channel, topic, opt_in_field or "", caps, layout.head,
+                        tuple(args))  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One (action, player, occurrence) to dispatch."""
 
     shard: int
-    action_id: int
+    action: ScriptAction
+    reason: str  # entered | exited | single_send | scheduled
     key: str
     player_id: str
     occurrence: str
-    topic: str
-    suppressed: str | None  # the reason, when the player opted out
-    caps: str  # "scope,max,window_ms;..." of every cap that applies
-    body: bytes
-
-
-def _chunks(items: Sequence[Prepared]) -> Iterator[Sequence[Prepared]]:
-    for i in range(0, len(items), CHUNK):
-        yield items[i : i + CHUNK]
+    cause_event_id: str | None = None
 
 
 class DispatchStore:
@@ -45,57 +76,38 @@ class DispatchStore:
         self._log_max = log_max
         self._script = load_script(redis, "action_svc.adapters", "lua/dispatch.lua")
 
-    async def profiles(
-        self, players: Sequence[tuple[int, str]], fields: Sequence[str]
-    ) -> list[dict[str, str | None]]:
-        """Each ``(shard, player)``'s values of ``fields`` as stored (strings, None if unset)."""
-        if not fields or not players:
-            return [dict.fromkeys(fields) for _ in players]
-        pipe = self._redis.pipeline(transaction=False)
-        profile = self._keys.keys.player_profile
-        for shard, player in players:
-            pipe.hmget(profile(shard, player), fields)
-        rows = await pipe.execute()
-        return [
-            {f: (v.decode() if v is not None else None) for f, v in zip(fields, row, strict=True)}
-            for row in rows
-        ]
-
-    async def commit(self, items: Sequence[Prepared], now_ms: int) -> Counter[str]:
+    async def commit(self, items: Sequence[Item], now: datetime) -> Counter[str]:
         """Commit every item; returns counts of dispatched, capped, suppressed, duplicates."""
-        by_shard: dict[int, list[Prepared]] = defaultdict(list)
+        groups: dict[tuple[int, int, str], list[Item]] = defaultdict(list)
         for item in items:
-            by_shard[item.shard].append(item)
-        if not by_shard:
+            groups[(item.shard, item.action.id, item.reason)].append(item)
+        if not groups:
             return Counter()
+        now_ms = to_epoch_ms(now)
+        now_iso = now.isoformat().replace("+00:00", "Z")
         pipe = self._redis.pipeline(transaction=False)
-        for shard, shard_items in by_shard.items():
-            head = self._head(shard, now_ms)
-            for chunk in _chunks(shard_items):
-                args: list[str | bytes | int] = list(head)
-                for it in chunk:
-                    verdict = "s" if it.suppressed else "d"
-                    args += [it.action_id, it.key, it.player_id, it.occurrence, it.topic,
-                             verdict, it.suppressed or "", it.caps, it.body]  # fmt: skip
+        for (shard, _, reason), group in groups.items():
+            head = self._head(shard, group[0].action, reason, now_ms, now_iso)
+            for start in range(0, len(group), CHUNK):
+                items_json = orjson.dumps([
+                    (it.key, it.player_id, it.occurrence, it.cause_event_id or "")
+                    for it in group[start : start + CHUNK]
+                ])  # fmt: skip
+                args = [*head, items_json]
                 await self._script(keys=[self._keys.outbox(shard)], args=args, client=pipe)
         totals: Counter[str] = Counter()
         for reply in await pipe.execute():
             totals.update(dict(zip(OUTCOMES, (int(n) for n in reply), strict=True)))
         return totals
 
-    def _head(self, shard: int, now_ms: int) -> list[str | bytes | int]:
+    def _head(
+        self, shard: int, action: ScriptAction, reason: str, now_ms: int, now_iso: str
+    ) -> list[Arg]:
         k = self._keys
+        head = action.head + ',"reason":' + orjson.dumps(reason).decode()
         return [
-            now_ms, self._ttl_ms, self._log_max,
-            k.seen(shard, 0).removesuffix("0"), k.log(shard, 0).removesuffix("0"),
-            k.stats(shard, 0).removesuffix("0"), k.cap_prefix(shard),
+            now_ms, now_iso, self._ttl_ms, self._log_max, k.seen(shard, action.id),
+            k.log(shard, action.id), k.stats(shard, action.id), k.cap_prefix(shard),
+            k.keys.player_profile(shard, ""), action.topic, action.channel,
+            action.opt_in_field, action.caps, head, *action.layout_args,
         ]  # fmt: skip
-
-
-def stats_sum(replies: Sequence[Mapping[bytes, bytes]]) -> dict[str, int]:
-    """Sum per-shard stats hashes into one ``outcome -> count``."""
-    total: Counter[str] = Counter()
-    for reply in replies:
-        for outcome, n in reply.items():
-            total[outcome.decode()] += int(n)
-    return dict(total)

@@ -11,28 +11,19 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 import httpcore
 import httpx
 
 from action_svc.domain.urlguard import AllowList, check_url_syntax, vet
+from action_svc.domain.webhook_policy import Attempt
 from segshared.contracts.dispatch import WebhookRequest
 
 #: ``resolve(host, port)`` -> every address the host resolves to (tests inject a fake DNS).
 Resolve = Callable[[str, int], Awaitable[list[str]]]
 _ALLOW_HINT = "add it to ACTION_SVC_WEBHOOK_ALLOW to allow it"
 _BODY_LIMIT = 64 * 1024
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    """What one HTTP attempt came to: a status, or an error label (``label: detail``)."""
-
-    status: int | None
-    error: str | None = None
-    retry_after: str | None = None
 
 
 class TargetRefused(Exception):

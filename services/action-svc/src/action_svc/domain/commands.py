@@ -1,82 +1,66 @@
-"""Building a dispatch command (``segshared.contracts.dispatch``) for one player.
+"""The layout of an action's dispatch commands (``segshared.contracts.dispatch``), compiled
+once per action for the dispatch script, which renders and assembles each player's command.
 
-Hot path of sends (tens of thousands per second): the command is built as a plain dict and
-serialised with orjson; a contract test checks that it validates as ``DispatchCommand``.
+Hot path of sends (tens of thousands per second): rendering per player runs inside the Redis
+script next to the player's profile (``adapters/lua/dispatch.lua``), so the worker's Python
+only walks members. The parts that are the same for every player are serialised here, once.
+An integration test validates the script's output against ``DispatchCommand``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import orjson
 
 from action_svc.domain.channels import Channel, ChannelDefinition, WebhookDefinition
-from action_svc.domain.templates import json_escape, render
-from segshared.contracts.dispatch import DISPATCH_VERSION
+from action_svc.domain.templates import Placeholder, segments
+
+
+def _json(value: object) -> str:
+    return orjson.dumps(value).decode()
 
 
 @dataclass(frozen=True, slots=True)
-class CommandTemplate:
-    """The parts of an action every command of it shares."""
+class TextLayout:
+    """One templated text of the command: where it goes and its compiled segments."""
 
-    action_id: int
-    action_name: str
-    channel: Channel
-    target_kind: str
-    target_id: int
-    definition: ChannelDefinition
-    #: Field name -> text with placeholders (subject, body, ...).
-    texts: Mapping[str, str]
-    #: Field names whose values the command carries as ``variables``.
-    variables: tuple[str, ...]
+    name: str  # "subject", "body", ... ("body" of a webhook request)
+    json_escape: bool  # placeholder values go inside JSON text (webhook body templates)
+    parts: tuple[str | Placeholder, ...]
 
 
-def build_command(
-    template: CommandTemplate,
-    *,
-    key: str,
-    player_id: str,
-    occurrence: str,
-    reason: str,
-    occurred_at: str,
-    values: Mapping[str, str | None],
-    cause_event_id: str | None = None,
-) -> bytes:
-    """The command's JSON: texts rendered with the player's ``values`` (player_id included)."""
-    values = {**values, "player_id": player_id}
-    doc: dict[str, Any] = {
-        "type": "dispatch",
-        "version": DISPATCH_VERSION,
-        "event_id": key,
-        "idempotency_key": key,
-        "occurred_at": occurred_at,
-        "action_id": template.action_id,
-        "action_name": template.action_name,
-        "channel": template.channel,
-        "player_id": player_id,
-        "occurrence": occurrence,
-        "reason": reason,
-        "target_kind": template.target_kind,
-        "target_id": template.target_id,
-    }
-    if cause_event_id is not None:
-        doc["cause_event_id"] = cause_event_id
-    definition = template.definition
+@dataclass(frozen=True, slots=True)
+class CommandLayout:
+    """Everything of a command but the player-specific values, as JSON fragments."""
+
+    #: ',"action_id":..,"action_name":..,"channel":..,"target_kind":..,"target_id":..'
+    head: str
+    #: ',"content":{...' or ',"webhook":{...' up to the rendered texts (object left open)
+    open_part: str
+    texts: tuple[TextLayout, ...]
+    #: Fields the placeholders name: read from the profile for every player.
+    fields: tuple[str, ...]
+    #: Whether their values also go into ``content.variables`` (not for webhooks).
+    with_variables: bool
+
+
+def command_layout(
+    *, action_id: int, action_name: str, channel: Channel, target_kind: str, target_id: int,
+    definition: ChannelDefinition, texts: dict[str, str], variables: tuple[str, ...],
+) -> CommandLayout:  # fmt: skip
+    """Compile an action's command layout."""
+    head = _json({"action_id": action_id, "action_name": action_name, "channel": channel,
+                  "target_kind": target_kind, "target_id": target_id})[1:-1]  # fmt: skip
     if isinstance(definition, WebhookDefinition):
-        request: dict[str, Any] = {
-            "url": definition.url, "method": definition.method, "headers": definition.headers,
-        }  # fmt: skip
+        request = {"url": definition.url, "method": definition.method,
+                   "headers": definition.headers}  # fmt: skip
+        open_part = ',"webhook":' + _json(request)[:-1]
+        layouts: tuple[TextLayout, ...] = ()
         if definition.body_template is not None:
-            request["body"] = render(definition.body_template, values, escape=json_escape)
-        doc["webhook"] = request
-    else:
-        content: dict[str, Any] = {
-            name: render(text, values) for name, text in template.texts.items()
-        }
-        if definition.template_id is not None:
-            content["template_id"] = definition.template_id
-        content["variables"] = {name: values.get(name) for name in template.variables}
-        doc["content"] = content
-    return orjson.dumps(doc)
+            layouts = (TextLayout("body", True, tuple(segments(definition.body_template))),)
+        return CommandLayout("," + head, open_part, layouts, variables, False)
+    static = {} if definition.template_id is None else {"template_id": definition.template_id}
+    open_part = ',"content":' + _json(static)[:-1]
+    plain = tuple(TextLayout(name, False, tuple(segments(text))) for name, text in texts.items())
+    return CommandLayout("," + head, open_part, plain, variables, True)

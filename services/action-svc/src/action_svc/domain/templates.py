@@ -99,3 +99,21 @@ def render(
 def json_escape(value: str) -> str:
     """``value`` escaped for use inside a JSON string literal (without the quotes)."""
     return json.dumps(value, ensure_ascii=False)[1:-1]
+
+
+#: A compiled text: literal strings and placeholders, in order.
+Segments = list[str | Placeholder]
+
+
+def segments(text: str) -> Segments:
+    """``text`` split into literals and placeholders, compiled once per action."""
+    out: Segments = []
+    pos = 0
+    for p in _scan(text):
+        if p.start > pos:
+            out.append(text[pos : p.start])
+        out.append(p)
+        pos = p.end
+    if pos < len(text):
+        out.append(text[pos:])
+    return out

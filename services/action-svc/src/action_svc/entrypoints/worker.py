@@ -33,6 +33,7 @@ from action_svc.service_layer.triggered import process_membership_batch
 from action_svc.service_layer.webhooks import build_webhook_delivery, run_retries
 from action_svc.settings import SERVICE, ActionSettings, load_settings
 from segshared.batch_consumer import BatchConsumer, consumer_config
+from segshared.batch_publisher import batch_publisher
 from segshared.dlq import DeadLetters
 from segshared.outbox import OutboxRelay
 from segshared.retry import retry_forever
@@ -127,7 +128,9 @@ def create_worker(
         await lifecycle.run_forever()
 
     async def relay_outbox() -> None:
-        await relay.run(owned)
+        async with batch_publisher(settings) as publisher:
+            relay.publish_many = publisher.publish
+            await relay.run(owned)
 
     async def tick() -> None:
         await ticker.run_forever()

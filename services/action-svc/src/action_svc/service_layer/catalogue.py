@@ -10,10 +10,11 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
+from action_svc.adapters.dispatch_store import ScriptAction, script_action
 from action_svc.adapters.orm import ActionRow, ChannelSettingsRow
 from action_svc.adapters.repository import ActionRepository
 from action_svc.domain.channels import templated_texts
-from action_svc.domain.commands import CommandTemplate
+from action_svc.domain.commands import command_layout
 from action_svc.domain.guards import OPT_IN_FIELD, caps_for
 from action_svc.domain.model import ActionSpec, FrequencyCap
 from segshared.topics import dispatch_topic
@@ -27,12 +28,8 @@ class LiveAction:
     revision: int
     status: str
     spec: ActionSpec
-    template: CommandTemplate
-    topic: str
-    #: Profile fields to read per player: the channel's opt-in and the placeholders' fields.
-    fields: tuple[str, ...]
-    #: Frequency caps as the dispatch script reads them: "scope,max,window_ms;...".
-    caps: str
+    #: The action as the dispatch script reads it (layout, guards, topic).
+    script: ScriptAction
     #: Scheduled occurrences at or before this are not due (creation, or a resume).
     active_since: datetime
     created_at: datetime
@@ -71,21 +68,19 @@ def live_action(row: ActionRow, caps: Mapping[str, FrequencyCap | None]) -> Live
     """Parse a stored action into its hot-path view."""
     spec = ActionSpec.model_validate(row.spec)
     definition = spec.channel_config
-    variables = tuple(spec.variables)
-    template = CommandTemplate(
+    layout = command_layout(
         action_id=row.id, action_name=spec.name, channel=spec.channel,
         target_kind=spec.target.kind, target_id=spec.target.id, definition=definition,
-        texts=templated_texts(spec.channel, definition), variables=variables,
+        texts=templated_texts(spec.channel, definition), variables=tuple(spec.variables),
     )  # fmt: skip
-    opt_in = OPT_IN_FIELD.get(spec.channel)
-    fields = tuple(
-        dict.fromkeys(([opt_in] if opt_in else []) + [v for v in variables if v != "player_id"])
-    )
     rules = caps_for(spec.channel, caps, spec.frequency_cap, action_id=row.id)
-    return LiveAction(
-        id=row.id, revision=row.revision, status=row.status, spec=spec, template=template,
-        topic=dispatch_topic(spec.channel), fields=fields,
+    script = script_action(
+        action_id=row.id, channel=spec.channel, topic=dispatch_topic(spec.channel),
+        opt_in_field=OPT_IN_FIELD.get(spec.channel), layout=layout,
         caps=";".join(f"{r.scope},{r.max},{r.window_ms}" for r in rules),
+    )  # fmt: skip
+    return LiveAction(
+        id=row.id, revision=row.revision, status=row.status, spec=spec, script=script,
         active_since=_aware(row.active_since), created_at=_aware(row.created_at),
     )  # fmt: skip
 

@@ -9,6 +9,7 @@ dedupe makes that harmless.
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
@@ -84,11 +85,12 @@ async def send_shard(
     *, run: RunRow, action: LiveAction, shard: int, targets: TargetSets, store: DispatchStore,
     chunk: int, limiters: Limiters, now: Callable[[], datetime],
     keep_going: Callable[[], bool],
-) -> bool:  # fmt: skip
-    """Send the run to shard ``shard``; True when the shard is done."""
+) -> Counter[str]:  # fmt: skip
+    """Send the run to shard ``shard``; counts of outcomes, ``shards_done`` 1 when done."""
+    counts: Counter[str] = Counter()
     progress = await targets.progress(shard, run.id)
     if progress.get("done"):
-        return True
+        return counts
     kind, target_id = action.spec.target.kind, action.spec.target.id
     if not progress.get("snap"):
         await targets.take_snapshot(kind, target_id, shard, run.id)
@@ -99,11 +101,12 @@ async def send_shard(
             await limiters.acquire(action.spec.channel, len(members))
             candidates = [Candidate(action, shard, player, run.occurrence, run.reason)
                           for player in members]  # fmt: skip
-            await dispatch(candidates, store=store, now=now())
+            counts += await dispatch(candidates, store=store, now=now())
         await targets.advance(shard, run.id, cursor, len(members))
         if cursor == 0:
-            return True
-    return False
+            counts["shards_done"] += 1
+            break
+    return counts
 
 
 async def finish_runs(

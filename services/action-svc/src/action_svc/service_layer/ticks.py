@@ -30,6 +30,7 @@ from action_svc.service_layer.limits import Limiters
 from action_svc.service_layer.sends import finish_runs, plan_runs, send_shard
 from action_svc.service_layer.waiting import release_delayed, release_missed
 from action_svc.settings import ActionSettings
+from segshared.retry import raise_if_cancelling
 
 log = logging.getLogger(__name__)
 
@@ -93,12 +94,17 @@ class Ticker:
             action = catalogue.actions.get(run.action_id)
             if action is None or not action.active:
                 continue  # paused: resumes where it stopped; deleted: cancelled elsewhere
-            for shard in shards:
-                await send_shard(
+            # Shards in parallel: while Redis runs one shard's script, the worker prepares
+            # the next chunk of another, so neither waits on the other.
+            sent = await asyncio.gather(*(
+                send_shard(
                     run=run, action=action, shard=shard, targets=self.targets, store=self.store,
                     chunk=self.settings.send_chunk, limiters=self.limiters, now=clock,
                     keep_going=lambda: True,
-                )  # fmt: skip
+                ) for shard in shards
+            ))  # fmt: skip
+            for shard_counts in sent:
+                counts += shard_counts
         counts["runs_finished"] += await finish_runs(
             session_factory=self.session_factory, targets=self.targets, runs=runs,
             partitions=self.settings.partitions, now=now,
@@ -113,5 +119,6 @@ class Ticker:
                 if counts:
                     log.debug("tick: %s", dict(counts))
             except Exception:  # keep ticking: the database or Redis may come back
+                raise_if_cancelling()
                 log.exception("action tick failed; retrying")
             await asyncio.sleep(self.settings.tick_interval_s)

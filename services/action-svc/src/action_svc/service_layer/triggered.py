@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 import orjson
-from pydantic import ValidationError
 
 from action_svc.adapters.dispatch_log import DispatchLog
 from action_svc.adapters.dispatch_store import DispatchStore
@@ -16,15 +15,17 @@ from action_svc.adapters.trigger_store import TriggerStore, Waiting
 from action_svc.domain.idempotency import triggered_occurrence
 from action_svc.service_layer.catalogue import Catalogue
 from action_svc.service_layer.dispatching import Candidate, dispatch
+from segshared.contracts.codec import DecodeError, decode_contract
 from segshared.contracts.envelope import to_epoch_ms
 from segshared.contracts.membership import CardMembershipChanged, SegmentMembershipChanged
 from segshared.dlq import DeadLetterSink
 from segshared.topics import CARD_MEMBERSHIP, SEGMENT_MEMBERSHIP
 
-_CONTRACTS: dict[str, tuple[str, str, type[Any]]] = {
-    SEGMENT_MEMBERSHIP: ("segment", "segment_id", SegmentMembershipChanged),
-    CARD_MEMBERSHIP: ("card", "card_id", CardMembershipChanged),
-}
+_CONTRACTS: dict[str, tuple[str, str, type[Any], dict[str, int]]] = {
+    SEGMENT_MEMBERSHIP: ("segment", "segment_id", SegmentMembershipChanged,
+                         {"segment_membership_changed": 1}),
+    CARD_MEMBERSHIP: ("card", "card_id", CardMembershipChanged, {"card_membership_changed": 1}),
+}  # fmt: skip
 
 
 async def process_membership_batch(
@@ -43,18 +44,21 @@ async def process_membership_batch(
     delayed: list[tuple[Waiting, int]] = []
     missed: list[Waiting] = []
     for record in records:
-        kind, id_field, contract = _CONTRACTS[record.topic]
+        kind, id_field, contract, known = _CONTRACTS[record.topic]
         try:
             doc = orjson.loads(record.value)
             # Most changes fire nothing: look the target up before validating the whole event.
             fired = catalogue.triggers.get((kind, int(doc[id_field]), str(doc["change"])), ())
             if not fired:
                 continue
-            event = contract.model_validate(doc)
-        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, ValidationError) as exc:
+        except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
+            fired = ()  # unreadable: the contract check below says why
+        try:
+            event = decode_contract(record.value, contract, known)
+        except DecodeError as exc:
             await dead_letters.send(
                 topic=record.topic, partition=record.partition, offset=record.offset,
-                key=record.key, value=record.value, reason="invalid", detail=str(exc)[:500],
+                key=record.key, value=record.value, reason=exc.reason, detail=exc.detail,
             )  # fmt: skip
             continue
         occurrence = triggered_occurrence(event.event_id)

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from card_svc.adapters.state_store import Commit
-from card_svc.domain.cards import affected_cards, evaluate, forget_cards
-from card_svc.domain.changes import event_cause
+from card_svc.domain.cards import Evaluation, affected_cards, evaluate, forget_cards
+from card_svc.domain.changes import ChangeCause, event_cause
 from card_svc.domain.events import PlayerEventIn
 from card_svc.domain.facts import StateFacts
 from card_svc.domain.state import Outcome, PlayerState
 from card_svc.service_layer.context import WorkerContext
-from card_svc.service_layer.planning import plan_commit
+from card_svc.service_layer.planning import plan_steps
 from segshared.contracts import DecodeError, decode_player_event
 from segshared.contracts.envelope import from_epoch_ms, to_epoch_ms
 from segshared.partitioning import partition_for
@@ -106,33 +106,33 @@ async def process_batch(*, records: list[RawRecord], ctx: WorkerContext) -> Batc
     for (p, player), events in grouped.items():
         prior = loaded[(p, player)]
         state = prior or PlayerState(player_id=player)
-        applied: list[PlayerEventIn] = []
+        forget_cards(state, ctx.catalog.cards)
+        # Cards are evaluated after each applied event, not once per batch: a player who
+        # enters and leaves a card within one batch produces both events, as one batch apart.
+        steps: list[tuple[Evaluation, ChangeCause]] = []
+        facts = StateFacts(state)
         for event in events:
             outcome = state.apply(event, horizon_ms=ctx.retention.ms)
             result.counts[outcome.value] += 1
-            if outcome is Outcome.APPLIED:
-                applied.append(event)
-        if not applied:
+            if outcome is not Outcome.APPLIED:
+                continue
+            # A player seen for the first time is evaluated against every card: a rule such
+            # as "no deposit yet" holds without any event of the kinds it names.
+            cards = (
+                list(ctx.catalog.cards.values())
+                if prior is None and not steps
+                else affected_cards(ctx.catalog.cards.values(), {event.type})
+            )
+            facts = StateFacts(state)  # the derived profile is stale after each event
+            evaluation = evaluate(
+                state, cards, clock=clock, is_listed=ctx.catalog.is_listed, facts=facts
+            )
+            steps.append((evaluation, event_cause(event.event_id, from_epoch_ms(event.t_ms))))
+            result.counts["changes"] += len(evaluation.entered) + len(evaluation.exited)
+        if not steps:
             continue
-        forget_cards(state, ctx.catalog.cards)
-        # A player seen for the first time is evaluated against every card: a rule such as
-        # "no deposit yet" holds without any event of the kinds it names.
-        cards = (
-            list(ctx.catalog.cards.values())
-            if prior is None
-            else affected_cards(ctx.catalog.cards.values(), {e.type for e in applied})
-        )
-        facts = StateFacts(state)
-        evaluation = evaluate(
-            state, cards, clock=clock, is_listed=ctx.catalog.is_listed, facts=facts
-        )
         ctx.retention.prune(state, clock_ms)
-        last = applied[-1]
-        why = event_cause(last.event_id, from_epoch_ms(last.t_ms))
-        commits.append(
-            plan_commit(p=p, facts=facts, evaluation=evaluation, why=why, with_profile=True)
-        )
-        result.counts["changes"] += len(evaluation.entered) + len(evaluation.exited)
+        commits.append(plan_steps(p=p, facts=facts, steps=steps, with_profile=True))
     result.committed = await ctx.store.commit(commits)
     await ctx.store.count(**result.counts)
     return result

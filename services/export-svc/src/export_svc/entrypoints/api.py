@@ -1,18 +1,128 @@
-"""Composition root of export-svc's HTTP API (skeleton until its issue lands)."""
+"""HTTP API of export-svc: ``python -m export_svc.entrypoints.api``."""
 
 from __future__ import annotations
 
-from export_svc.settings import ExportSettings
-from segshared.skeleton import serve_skeleton
+import asyncio
+from collections.abc import Callable
+from dataclasses import asdict
+from datetime import datetime
+from typing import Any
 
-DESCRIPTION = "CSV exports of segments and cards with chosen columns and sort order."
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from redis.asyncio import Redis
+from sqlalchemy import Engine, text
+
+from export_svc.adapters.files import ExportFiles, utc_now
+from export_svc.adapters.peers import DefinitionRejected, HttpPeers, PeerUnavailable
+from export_svc.adapters.redis_members import RedisMembers
+from export_svc.adapters.repository import JobStore
+from export_svc.entrypoints import routes, schedule_routes, stream_routes
+from export_svc.entrypoints.access import RevealAnonymized
+from export_svc.entrypoints.deps import ApiServices
+from export_svc.service_layer.streaming import Tuning
+from export_svc.settings import ExportSettings, load_settings
+from segshared.db import make_engine, make_session_factory
+from segshared.fields import FIELDS
+from segshared.http import health_router, install_error_handlers, problem
+from segshared.redis_client import make_redis
+
+DESCRIPTION = (
+    "CSV exports of segments, cards and unsaved definitions with chosen columns and sort "
+    "order: jobs with progress and resumable downloads, direct streaming downloads, "
+    "scheduled and on-change exports. No row cap."
+)
+
+
+def tuning_of(settings: ExportSettings) -> Tuning:
+    return Tuning(
+        chunk_rows=settings.chunk_rows,
+        prefetch=settings.prefetch,
+        sort_run_rows=settings.sort_run_rows,
+    )
+
+
+def create_app(
+    *,
+    settings: ExportSettings,
+    engine: Engine,
+    redis: Redis,
+    peers: HttpPeers,
+    clock: Callable[[], datetime] = utc_now,
+) -> FastAPI:
+    """The API wired to the given adapters; ``redis`` must decode responses."""
+    app = FastAPI(title="export-svc", description=DESCRIPTION, version="0.1.0")
+    install_error_handlers(app)
+    _install_own_handlers(app)
+    app.state.services = ApiServices(
+        settings=settings,
+        store=JobStore(make_session_factory(engine)),
+        members=RedisMembers(
+            redis=redis,
+            keys=settings.keys,
+            partitions=settings.partitions,
+            ttl_s=settings.snapshot_ttl_s,
+        ),
+        peers=peers,
+        files=ExportFiles(settings.export_dir),
+        tuning=tuning_of(settings),
+        clock=clock,
+    )
+
+    async def database() -> None:
+        def ping() -> None:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+
+        await asyncio.to_thread(ping)
+
+    app.include_router(health_router({"redis": redis.ping, "database": database}))
+    app.include_router(stream_routes.router)  # /exports/stream before /exports/{id}
+    app.include_router(routes.router)
+    app.include_router(schedule_routes.router)
+
+    @app.get("/fields", tags=["fields"])
+    async def fields(reveal: RevealAnonymized) -> dict[str, Any]:
+        """Column Settings' "Available Fields"; ``masked``: shown as *** to this caller."""
+        items = [asdict(s) | {"masked": s.anonymized and not reveal} for s in FIELDS]
+        for item in items:
+            item.pop("zero_default", None)
+        return {"items": items, "custom": "attributes.<name> (from profile_updated), text"}
+
+    return app
+
+
+def _install_own_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DefinitionRejected)
+    async def _definition(_: Request, exc: DefinitionRejected) -> JSONResponse:
+        extra = {k: v for k, v in exc.body.items() if k not in ("status", "title", "detail")}
+        return problem(422, str(exc), **extra)
+
+    @app.exception_handler(PeerUnavailable)
+    async def _peer_down(_: Request, exc: PeerUnavailable) -> JSONResponse:
+        return problem(503, f"cannot check what to export: {exc}; try again shortly")
+
+    @app.exception_handler(routes.Gone)
+    async def _gone(_: Request, exc: routes.Gone) -> JSONResponse:
+        return problem(410, str(exc))
 
 
 def main() -> None:
-    settings = ExportSettings()
-    serve_skeleton(
-        title="export-svc", description=DESCRIPTION, settings=settings, port=settings.port
+    """Serve the API with real adapters built from the environment."""
+    from segshared.serving import serve_http
+
+    settings = load_settings()
+    app = create_app(
+        settings=settings,
+        engine=make_engine(settings.database_url),
+        redis=make_redis(settings.redis_url, decode_responses=True),
+        peers=HttpPeers(
+            segment_url=settings.segment_svc_url,
+            card_url=settings.card_svc_url,
+            timeout_s=settings.peer_timeout_s,
+        ),
     )
+    serve_http(app, host=settings.host, port=settings.port, log_level=settings.log_level)
 
 
 if __name__ == "__main__":

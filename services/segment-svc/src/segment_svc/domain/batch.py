@@ -50,16 +50,23 @@ class PlayerEvents:
 
 
 @dataclass(frozen=True, slots=True)
-class PlayerWork:
-    """What a batch asks of one player: their latest card set and the cards that changed."""
+class Step:
+    """One new card event of a player: the card that moved and the card set after it."""
 
-    player_id: str
-    shard: int
     cards: frozenset[int]
-    changed: frozenset[int]
+    changed: int
     cause: str
     cause_event_id: str
     occurred_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class PlayerWork:
+    """What a batch asks of one player: each new card event, in partition order."""
+
+    player_id: str
+    shard: int
+    steps: tuple[Step, ...]
     applied: tuple[bytes, ...]
 
 
@@ -81,9 +88,9 @@ def new_work(group: PlayerEvents, applied: Collection[bytes]) -> PlayerWork | No
 
     Only events after the last already-applied one count: anything before it in partition
     order was delivered before it, so is a replay even if its fingerprint has aged out of the
-    remembered ones. Each event's ``cards`` is the player's whole card set after that change,
-    so the last new one alone decides the memberships; the others only widen what to
-    re-evaluate.
+    remembered ones. Every new event is a step of its own: segments are re-evaluated after
+    each, from its ``cards`` (the player's whole card set after that change), so an entry and
+    an exit that fall into one batch are both emitted, as they would be one batch apart.
     """
     start = 0
     for i, mark in enumerate(group.marks):
@@ -94,14 +101,8 @@ def new_work(group: PlayerEvents, applied: Collection[bytes]) -> PlayerWork | No
         fresh.setdefault(mark, event)
     if not fresh:
         return None
-    latest = group.events[-1]  # after ``start`` by construction, and fresh
-    return PlayerWork(
-        player_id=group.player_id,
-        shard=group.shard,
-        cards=frozenset(latest.cards),
-        changed=frozenset(e.card_id for e in fresh.values()),
-        cause=latest.cause,
-        cause_event_id=latest.event_id,
-        occurred_at=iso_utc(latest.occurred_at),
-        applied=tuple(fresh),
+    steps = tuple(
+        Step(frozenset(e.cards), e.card_id, e.cause, e.event_id, iso_utc(e.occurred_at))
+        for e in fresh.values()
     )
+    return PlayerWork(group.player_id, group.shard, steps, tuple(fresh))

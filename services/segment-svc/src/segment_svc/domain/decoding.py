@@ -11,7 +11,7 @@ import orjson
 from pydantic import ValidationError
 
 from segshared.contracts import CardMembershipChanged, DecodeError
-from segshared.contracts.codec import check_version
+from segshared.contracts.codec import decode_contract
 
 #: type -> newest version this code understands.
 KNOWN_CARD_EVENTS = {"card_membership_changed": 1}
@@ -103,16 +103,5 @@ def decode_card_membership(raw: bytes | str | None) -> CardMembershipChanged:
 
 
 def _decode_slowly(raw: bytes | str) -> CardMembershipChanged:
-    try:
-        doc: Any = orjson.loads(raw)
-    except orjson.JSONDecodeError as exc:
-        raise DecodeError("malformed_json", str(exc)) from exc
-    if not isinstance(doc, dict):
-        raise DecodeError("malformed_json", "the value must be a JSON object")
-    check_version(doc, KNOWN_CARD_EVENTS)
-    try:
-        return CardMembershipChanged.model_validate(doc)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise DecodeError("invalid", f"{where}: {first['msg']}") from exc
+    event: CardMembershipChanged = decode_contract(raw, CardMembershipChanged, KNOWN_CARD_EVENTS)
+    return event

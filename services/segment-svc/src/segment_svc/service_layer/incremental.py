@@ -8,7 +8,7 @@ from typing import Protocol
 
 import orjson
 
-from segment_svc.domain.batch import CardEvent, PlayerWork, group_per_player, new_work
+from segment_svc.domain.batch import CardEvent, Step, group_per_player, new_work
 from segment_svc.domain.catalogue import Catalogue
 from segment_svc.domain.changes import PlayerChanges, PlayerState, SetChange
 from segment_svc.domain.decoding import decode_card_change
@@ -97,26 +97,31 @@ async def process_batch(
         work = new_work(group, state.applied)
         if work is None:
             continue  # every event of this player was applied already: a redelivery
-        affected = catalogue.affected(work.changed)
-        changes = evaluate_player(affected, cards=work.cards, current=state.segments)
-        batch.append(
-            PlayerChanges(
-                work.player_id, work.shard, [_change(work, *c) for c in changes], work.applied
-            )
-        )
+        current = set(state.segments)
+        set_changes: list[SetChange] = []
+        for step in work.steps:
+            affected = catalogue.affected(frozenset((step.changed,)))
+            for sid, enter in evaluate_player(affected, cards=step.cards,
+                                              current=frozenset(current)):  # fmt: skip
+                set_changes.append(_change(work.player_id, step, sid, enter))
+                if enter:
+                    current.add(sid)
+                else:
+                    current.discard(sid)
+        batch.append(PlayerChanges(work.player_id, work.shard, set_changes, work.applied))
     events = await memberships.apply(batch)
     return BatchOutcome(len(records), rejected, len(groups), events)
 
 
-def _change(work: PlayerWork, segment_id: int, enter: bool) -> SetChange:
+def _change(player_id: str, step: Step, segment_id: int, enter: bool) -> SetChange:
     change = change_of(enter)
     doc = membership_event(
-        event_id=incremental_event_id(segment_id, change, work.cause_event_id),
-        occurred_at=work.occurred_at,
-        player_id=work.player_id,
+        event_id=incremental_event_id(segment_id, change, step.cause_event_id),
+        occurred_at=step.occurred_at,
+        player_id=player_id,
         segment_id=segment_id,
         change=change,
-        cause=work.cause,
-        cause_event_id=work.cause_event_id,
+        cause=step.cause,
+        cause_event_id=step.cause_event_id,
     )
     return SetChange(segment_id, enter, orjson.dumps(doc))
