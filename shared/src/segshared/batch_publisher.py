@@ -9,12 +9,13 @@ partition's records in order, and lets one round's acks be awaited together.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from aiokafka import AIOKafkaProducer  # type: ignore[import-untyped]
 
+from segshared.outbox import OutboxRelay
 from segshared.settings import PlatformSettings
 
 #: (topic, partition, key, value)
@@ -58,3 +59,12 @@ async def batch_publisher(settings: PlatformSettings) -> AsyncIterator[BatchPubl
         yield BatchPublisher(producer)
     finally:
         await producer.stop()
+
+
+async def relay_in_batches(
+    relay: OutboxRelay, settings: PlatformSettings, partitions: Callable[[], Iterable[int]]
+) -> None:
+    """Run ``relay`` forever, publishing each round as batches on a producer of its own."""
+    async with batch_publisher(settings) as publisher:
+        relay.publish_many = publisher.publish
+        await relay.run(partitions)

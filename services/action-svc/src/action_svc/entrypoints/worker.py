@@ -33,7 +33,7 @@ from action_svc.service_layer.triggered import process_membership_batch
 from action_svc.service_layer.webhooks import build_webhook_delivery, run_retries
 from action_svc.settings import SERVICE, ActionSettings, load_settings
 from segshared.batch_consumer import BatchConsumer, consumer_config
-from segshared.batch_publisher import batch_publisher
+from segshared.batch_publisher import relay_in_batches
 from segshared.dlq import DeadLetters
 from segshared.outbox import OutboxRelay
 from segshared.retry import retry_forever
@@ -128,9 +128,7 @@ def create_worker(
         await lifecycle.run_forever()
 
     async def relay_outbox() -> None:
-        async with batch_publisher(settings) as publisher:
-            relay.publish_many = publisher.publish
-            await relay.run(owned)
+        await relay_in_batches(relay, settings, owned)
 
     async def tick() -> None:
         await ticker.run_forever()

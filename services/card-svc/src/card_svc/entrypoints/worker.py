@@ -19,6 +19,7 @@ from card_svc.service_layer.planning import Retention
 from card_svc.service_layer.runner import apply_until_done, refresh_and_backfill, tick
 from card_svc.settings import SERVICE, CardSettings
 from segshared.batch_consumer import BatchConsumer, consumer_config
+from segshared.batch_publisher import relay_in_batches
 from segshared.db import make_engine, make_session_factory
 from segshared.dlq import DeadLetters
 from segshared.outbox import OutboxRelay
@@ -96,7 +97,7 @@ def build_worker(
 
     @app.task
     async def outbox() -> None:
-        await relay.run(owned)
+        await relay_in_batches(relay, settings, owned)
 
     return app, ctx
 

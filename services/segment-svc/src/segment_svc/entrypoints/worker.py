@@ -24,6 +24,7 @@ from segment_svc.service_layer.catalogue_cache import CatalogueCache
 from segment_svc.service_layer.incremental import process_batch
 from segment_svc.settings import SERVICE, SegmentSettings, load_settings
 from segshared.batch_consumer import BatchConsumer, consumer_config
+from segshared.batch_publisher import relay_in_batches
 from segshared.dlq import DeadLetters
 from segshared.outbox import OutboxRelay
 from segshared.retry import retry_forever
@@ -114,7 +115,7 @@ def create_worker(
                 log.exception("segment build round failed; retrying")
 
     async def relay_outbox() -> None:
-        await relay.run(owned)
+        await relay_in_batches(relay, settings, owned)
 
     async def consume_card_changes() -> None:
         await consumer.run_forever()
