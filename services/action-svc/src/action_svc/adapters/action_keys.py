@@ -56,6 +56,10 @@ class ActionKeys:
         """ "1" if the last resume asked to send what was missed while paused, else "0"."""
         return self._k(f"replay:{action_id}")
 
+    def wake_channel(self) -> str:
+        """Pub/sub channel the API announces changes on, so workers tick at once."""
+        return self._k("wake")
+
     def catalogue_seen(self) -> str:
         """Hash action id -> revision the workers have loaded (tests and ops wait on it)."""
         return self._k("catalogue")

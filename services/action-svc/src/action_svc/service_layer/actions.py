@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from action_svc.domain.urlguard import AllowList, check_addresses
 from segshared.http import Conflict, NotFound
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 
 class Targets(Protocol):
@@ -55,6 +57,14 @@ async def in_db(ctx: ActionContext, work: Callable[[ActionRepository], T], *, wr
                 return work(ActionRepository(session))
 
     return await asyncio.to_thread(run)
+
+
+async def _wake_workers(ctx: ActionContext) -> None:
+    """Tell the workers to look now (best effort: they also look every tick)."""
+    try:
+        await ctx.redis.publish(ctx.keys.wake_channel(), b"1")
+    except Exception:  # the change is saved; the next tick picks it up
+        log.warning("could not wake the workers", exc_info=True)
 
 
 def _require(repo: ActionRepository, action_id: int) -> ActionRow:
@@ -95,6 +105,7 @@ async def create_action(*, ctx: ActionContext, data: Any) -> ActionRow:
         created_at=now, updated_at=now,
     )  # fmt: skip
     await in_db(ctx, lambda repo: repo.add(row), write=True)
+    await _wake_workers(ctx)
     return row
 
 
@@ -120,7 +131,9 @@ async def update_action(
             row.updated_at = _now()
         return row
 
-    return await in_db(ctx, work, write=True)
+    updated = await in_db(ctx, work, write=True)
+    await _wake_workers(ctx)
+    return updated
 
 
 async def pause_action(*, ctx: ActionContext, action_id: int) -> ActionRow:
@@ -153,7 +166,9 @@ async def resume_action(*, ctx: ActionContext, action_id: int, replay_missed: bo
                 row.active_since = now
         return row
 
-    return await in_db(ctx, work, write=True)
+    resumed = await in_db(ctx, work, write=True)
+    await _wake_workers(ctx)
+    return resumed
 
 
 async def delete_action(*, ctx: ActionContext, action_id: int) -> None:

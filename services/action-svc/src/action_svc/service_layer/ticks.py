@@ -112,13 +112,21 @@ class Ticker:
         return counts
 
     async def run_forever(self) -> None:
-        while True:
-            try:
-                counts = await self.tick(datetime.now(tz=UTC),
-                                         clock=lambda: datetime.now(tz=UTC))  # fmt: skip
-                if counts:
-                    log.debug("tick: %s", dict(counts))
-            except Exception:  # keep ticking: the database or Redis may come back
-                raise_if_cancelling()
-                log.exception("action tick failed; retrying")
-            await asyncio.sleep(self.settings.tick_interval_s)
+        """Tick every ``tick_interval_s``, and at once when the API announces a change (a new
+        single send should not wait for the next tick)."""
+        wake = self.redis.pubsub(ignore_subscribe_messages=True)
+        await wake.subscribe(self.keys.wake_channel())
+        try:
+            while True:
+                try:
+                    counts = await self.tick(datetime.now(tz=UTC),
+                                             clock=lambda: datetime.now(tz=UTC))  # fmt: skip
+                    if counts:
+                        log.debug("tick: %s", dict(counts))
+                    await wake.get_message(timeout=self.settings.tick_interval_s)
+                except Exception:  # keep ticking: the database or Redis may come back
+                    raise_if_cancelling()
+                    log.exception("action tick failed; retrying")
+                    await asyncio.sleep(self.settings.tick_interval_s)
+        finally:
+            await wake.aclose()

@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-from segment_svc.domain.events import iso_utc
-
 
 class CardEvent(Protocol):
     """What a batch reads of a card event (the contract's model or the decoder's fast form)."""
@@ -50,23 +48,12 @@ class PlayerEvents:
 
 
 @dataclass(frozen=True, slots=True)
-class Step:
-    """One new card event of a player: the card that moved and the card set after it."""
-
-    cards: frozenset[int]
-    changed: int
-    cause: str
-    cause_event_id: str
-    occurred_at: str
-
-
-@dataclass(frozen=True, slots=True)
 class PlayerWork:
     """What a batch asks of one player: each new card event, in partition order."""
 
     player_id: str
     shard: int
-    steps: tuple[Step, ...]
+    steps: tuple[CardEvent, ...]
     applied: tuple[bytes, ...]
 
 
@@ -101,8 +88,4 @@ def new_work(group: PlayerEvents, applied: Collection[bytes]) -> PlayerWork | No
         fresh.setdefault(mark, event)
     if not fresh:
         return None
-    steps = tuple(
-        Step(frozenset(e.cards), e.card_id, e.cause, e.event_id, iso_utc(e.occurred_at))
-        for e in fresh.values()
-    )
-    return PlayerWork(group.player_id, group.shard, steps, tuple(fresh))
+    return PlayerWork(group.player_id, group.shard, tuple(fresh.values()), tuple(fresh))

@@ -32,6 +32,7 @@ class Catalogue:
         self.specs: dict[int, SegmentSpec] = {s.segment_id: s for s in specs}
         self.graph = SegmentGraph({sid: s.refs for sid, s in self.specs.items()})
         self._affected: dict[frozenset[int], tuple[SegmentSpec, ...]] = {}
+        self._by_card: dict[int, tuple[SegmentSpec, ...]] = {}
 
     def revisions(self) -> dict[int, int]:
         return {sid: s.revision for sid, s in self.specs.items()}
@@ -44,6 +45,13 @@ class Catalogue:
             hit = tuple(self.specs[s] for s in self.graph.affected_by_cards(card_ids))
             if len(self._affected) < 65_536:
                 self._affected[card_ids] = hit
+        return hit
+
+    def affected_by_card(self, card_id: int) -> tuple[SegmentSpec, ...]:
+        """Segments a change of one card can move (the per-event path asks this per event)."""
+        hit = self._by_card.get(card_id)
+        if hit is None:
+            hit = self._by_card[card_id] = self.affected(frozenset((card_id,)))
         return hit
 
     def rebuild_order(self, stale: Collection[int]) -> list[int]:

@@ -8,12 +8,12 @@ from typing import Protocol
 
 import orjson
 
-from segment_svc.domain.batch import CardEvent, Step, group_per_player, new_work
+from segment_svc.domain.batch import CardEvent, group_per_player, new_work
 from segment_svc.domain.catalogue import Catalogue
 from segment_svc.domain.changes import PlayerChanges, PlayerState, SetChange
 from segment_svc.domain.decoding import decode_card_change
 from segment_svc.domain.evaluation import evaluate_player
-from segment_svc.domain.events import change_of, incremental_event_id, membership_event
+from segment_svc.domain.events import change_of, incremental_event_id, iso_utc, membership_event
 from segshared.contracts import DecodeError
 from segshared.dlq import DeadLetterSink
 from segshared.partitioning import partition_for
@@ -100,10 +100,14 @@ async def process_batch(
         current = set(state.segments)
         set_changes: list[SetChange] = []
         for step in work.steps:
-            affected = catalogue.affected(frozenset((step.changed,)))
-            for sid, enter in evaluate_player(affected, cards=step.cards,
-                                              current=frozenset(current)):  # fmt: skip
-                set_changes.append(_change(work.player_id, step, sid, enter))
+            affected = catalogue.affected_by_card(step.card_id)
+            if not affected:
+                continue
+            moves = evaluate_player(affected, cards=frozenset(step.cards),
+                                    current=frozenset(current))  # fmt: skip
+            at = iso_utc(step.occurred_at) if moves else ""
+            for sid, enter in moves:
+                set_changes.append(_change(work.player_id, step, at, sid, enter))
                 if enter:
                     current.add(sid)
                 else:
@@ -113,15 +117,15 @@ async def process_batch(
     return BatchOutcome(len(records), rejected, len(groups), events)
 
 
-def _change(player_id: str, step: Step, segment_id: int, enter: bool) -> SetChange:
+def _change(player_id: str, step: CardEvent, at: str, segment_id: int, enter: bool) -> SetChange:
     change = change_of(enter)
     doc = membership_event(
-        event_id=incremental_event_id(segment_id, change, step.cause_event_id),
-        occurred_at=step.occurred_at,
+        event_id=incremental_event_id(segment_id, change, step.event_id),
+        occurred_at=at,
         player_id=player_id,
         segment_id=segment_id,
         change=change,
         cause=step.cause,
-        cause_event_id=step.cause_event_id,
+        cause_event_id=step.event_id,
     )
     return SetChange(segment_id, enter, orjson.dumps(doc))
