@@ -1,7 +1,7 @@
-"""A tiny local HTTP server standing in for a peer service that answers JSON GETs.
+"""A tiny local HTTP server standing in for a peer service that answers JSON requests.
 
 The integration tests of one service seed Redis themselves and need a peer only to answer
-questions such as "does card 4 exist"; ``answer(path, query) -> (status, body)`` says how.
+questions such as "does card 4 exist"; ``answer(request) -> (status, body)`` says how.
 """
 
 from __future__ import annotations
@@ -9,23 +9,43 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
-Answer = Callable[[str, dict[str, list[str]]], tuple[int, Any]]
+
+@dataclass(frozen=True)
+class StubRequest:
+    method: str
+    path: str
+    query: dict[str, list[str]]
+    json: Any = None
+
+
+Answer = Callable[[StubRequest], tuple[int, Any]]
 
 
 class JsonStub:
     def __init__(self, answer: Answer) -> None:
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
+            def _handle(self, method: str) -> None:
                 url = urlparse(self.path)
-                status, body = answer(url.path, parse_qs(url.query))
+                length = int(self.headers.get("content-length") or 0)
+                doc = json.loads(self.rfile.read(length)) if length else None
+                status, body = answer(StubRequest(method, url.path, parse_qs(url.query), doc))
+                data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("content-type", "application/json")
+                self.send_header("content-length", str(len(data)))
                 self.end_headers()
-                self.wfile.write(json.dumps(body).encode())
+                self.wfile.write(data)
+
+            def do_GET(self) -> None:
+                self._handle("GET")
+
+            def do_POST(self) -> None:
+                self._handle("POST")
 
             def log_message(self, *args: Any) -> None:
                 return None

@@ -6,13 +6,36 @@ services can share one database or have one each.
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import sessionmaker
+
+#: Constraint and index names every service's tables use, so migrations can name them.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def database_check(engine: Engine) -> Callable[[], Awaitable[None]]:
+    """A health check that runs ``SELECT 1`` on ``engine`` (in a thread: sync driver)."""
+
+    async def check() -> None:
+        def ping() -> None:
+            with engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+
+        await asyncio.to_thread(ping)
+
+    return check
 
 
 def with_installed_driver(url: str) -> str:

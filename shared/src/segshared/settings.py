@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from pydantic import Field, field_validator
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from segshared.db import with_installed_driver
 from segshared.keys import Keys
+
+
+def _service_url(value: str) -> str:
+    if not value.startswith(("http://", "https://")):
+        raise ValueError("must be an http(s) URL, e.g. http://127.0.0.1:8102")
+    return value.rstrip("/")
+
+
+#: Base URL of another service's API (http/https; no trailing slash).
+ServiceUrl = Annotated[str, AfterValidator(_service_url)]
+#: SQLAlchemy URL of a service's database (``postgresql://`` read as psycopg 3).
+DatabaseUrl = Annotated[str, AfterValidator(with_installed_driver)]
 
 
 class PlatformSettings(BaseSettings):

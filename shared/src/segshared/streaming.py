@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 from typing import Any
 
@@ -33,3 +34,12 @@ def make_faust_app(app_id: str, settings: PlatformSettings, **overrides: Any) ->
     if "datadir" in options:  # Faust creates only the last level of it
         Path(str(options["datadir"])).mkdir(parents=True, exist_ok=True)
     return faust.App(app_id, **options)
+
+
+def run_worker(app: faust.App, *, log_level: str) -> None:
+    """Run a worker's Faust app until it is stopped (the end of every worker's ``main``)."""
+    # Batches allocate tens of thousands of short-lived objects; the default thresholds ran
+    # full collections over the (long-lived) imported modules again and again.
+    gc.freeze()
+    gc.set_threshold(50_000, 50, 100)
+    faust.Worker(app, loglevel=log_level.lower()).execute_from_commandline()

@@ -32,7 +32,7 @@ from segshared.keys import Keys
 from segshared.partitioning import partition_for
 from segshared.redis_client import make_redis
 from segshared.topics import all_topics
-from tests.support.http_stub import JsonStub
+from tests.support.http_stub import JsonStub, StubRequest
 from tests.support.postgres import fresh_database
 
 PARTITIONS = 4
@@ -45,8 +45,8 @@ class TargetsStub(JsonStub):
         self.known: dict[tuple[str, int], str] = {}
         super().__init__(self._answer)
 
-    def _answer(self, path: str, _: dict[str, list[str]]) -> tuple[int, Any]:
-        parts = path.strip("/").split("/")
+    def _answer(self, request: StubRequest) -> tuple[int, Any]:
+        parts = request.path.strip("/").split("/")
         kind = {"segments": "segment", "cards": "card"}.get(parts[0], "")
         name = self.known.get((kind, int(parts[1]))) if len(parts) == 2 else None
         return (200, {"name": name}) if name is not None else (404, {})

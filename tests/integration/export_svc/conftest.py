@@ -8,11 +8,9 @@ profiles themselves are seeded in Redis, where the other services would have wri
 from __future__ import annotations
 
 import json
-import threading
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -32,59 +30,36 @@ from segshared.db import make_engine, make_session_factory
 from segshared.keys import Keys
 from segshared.partitioning import partition_for
 from segshared.redis_client import make_redis
+from tests.support.http_stub import JsonStub, StubRequest
 from tests.support.postgres import fresh_database
 
 PARTITIONS = 8
 
 
-class PeerStub:
+class PeerStub(JsonStub):
     """segment-svc and card-svc as export-svc sees them: names, and execute's verdict."""
 
     def __init__(self) -> None:
         self.segments: dict[int, str] = {}
         self.cards: dict[int, str] = {}
         self.bad_refs: dict[int, str] = {}  # card id -> path execute names when it is used
-        stub = self
+        super().__init__(self._answer)
 
-        class Handler(BaseHTTPRequestHandler):
-            def _send(self, status: int, body: Any) -> None:
-                data = json.dumps(body).encode()
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def do_GET(self) -> None:
-                kind, _, ident = self.path.strip("/").partition("/")
-                names = stub.segments if kind == "segments" else stub.cards
-                if ident.isdigit() and int(ident) in names:
-                    self._send(200, {"id": int(ident), "name": names[int(ident)]})
-                else:
-                    self._send(404, {"detail": "not found"})
-
-            def do_POST(self) -> None:
-                body = json.loads(self.rfile.read(int(self.headers["content-length"])))
-                text = json.dumps(body)
-                for card_id, path in stub.bad_refs.items():
-                    if f'"card": {card_id}' in text:
-                        msg = f"card {card_id} does not exist"
-                        self._send(422, {"status": 422, "title": f"{path}: {msg}",
-                                         "detail": f"{path}: {msg}",
-                                         "errors": [{"loc": path, "msg": msg}]})  # fmt: skip
-                        return
-                self._send(200, {"count": 0, "items": []})
-
-            def log_message(self, *args: Any) -> None:
-                return None
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+    def _answer(self, request: StubRequest) -> tuple[int, Any]:
+        if request.method == "POST":  # POST /segments/execute
+            text = json.dumps(request.json)
+            for card_id, path in self.bad_refs.items():
+                if f'"card": {card_id}' in text:
+                    msg = f"card {card_id} does not exist"
+                    return 422, {"status": 422, "title": f"{path}: {msg}",
+                                 "detail": f"{path}: {msg}",
+                                 "errors": [{"loc": path, "msg": msg}]}  # fmt: skip
+            return 200, {"count": 0, "items": []}
+        kind, _, ident = request.path.strip("/").partition("/")
+        names = self.segments if kind == "segments" else self.cards
+        if ident.isdigit() and int(ident) in names:
+            return 200, {"id": int(ident), "name": names[int(ident)]}
+        return 404, {"detail": "not found"}
 
 
 @pytest.fixture

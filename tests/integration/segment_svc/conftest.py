@@ -29,7 +29,7 @@ from segshared.topics import (
     SEGMENT_MEMBERSHIP,
     dlq,
 )
-from tests.support.http_stub import JsonStub
+from tests.support.http_stub import JsonStub, StubRequest
 from tests.support.postgres import fresh_database
 
 PARTITIONS = 8
@@ -51,8 +51,8 @@ class CardCatalogueStub(JsonStub):
         self.known: set[int] = set()
         super().__init__(self._answer)
 
-    def _answer(self, _: str, query: dict[str, list[str]]) -> tuple[int, Any]:
-        ids = [int(i) for i in query.get("ids", [""])[0].split(",") if i]
+    def _answer(self, request: StubRequest) -> tuple[int, Any]:
+        ids = [int(i) for i in request.query.get("ids", [""])[0].split(",") if i]
         return 200, {"items": [{"id": i} for i in ids if i in self.known]}
 
 

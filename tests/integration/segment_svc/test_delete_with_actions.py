@@ -11,7 +11,7 @@ import pytest
 from segment_svc.adapters.action_usage import HttpActionUsage
 from segment_svc.settings import SegmentSettings
 from tests.integration.segment_svc.conftest import CardCatalogueStub, open_api
-from tests.support.http_stub import JsonStub
+from tests.support.http_stub import JsonStub, StubRequest
 
 
 class ActionsStub(JsonStub):
@@ -22,9 +22,9 @@ class ActionsStub(JsonStub):
         self.asked: list[dict[str, list[str]]] = []
         super().__init__(self._answer)
 
-    def _answer(self, _: str, query: dict[str, list[str]]) -> tuple[int, Any]:
-        self.asked.append(query)
-        items = self.live.get(int(query["target_id"][0]), [])
+    def _answer(self, request: StubRequest) -> tuple[int, Any]:
+        self.asked.append(request.query)
+        items = self.live.get(int(request.query["target_id"][0]), [])
         return 200, {"items": items, "total": len(items)}
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
-from segshared.db import with_installed_driver
-from segshared.settings import PlatformSettings
+from segshared.settings import DatabaseUrl, PlatformSettings, ServiceUrl
 
 SERVICE = "action-svc"
 
@@ -21,15 +20,15 @@ class ActionSettings(PlatformSettings):
 
     model_config = SettingsConfigDict(populate_by_name=True)
 
-    database_url: str = Field(
+    database_url: DatabaseUrl = Field(
         default="sqlite:///.run/action-svc.db", validation_alias=_env("DATABASE_URL")
     )
     host: str = Field(default="127.0.0.1", validation_alias=_env("HOST"))
     port: int = Field(default=8103, ge=1, le=65535, validation_alias=_env("PORT"))
-    segment_svc_url: str = Field(
+    segment_svc_url: ServiceUrl = Field(
         default="http://127.0.0.1:8102", validation_alias=_env("SEGMENT_SVC_URL")
     )
-    card_svc_url: str = Field(
+    card_svc_url: ServiceUrl = Field(
         default="http://127.0.0.1:8101", validation_alias=_env("CARD_SVC_URL")
     )
     peer_timeout_s: float = Field(default=5.0, gt=0, validation_alias=_env("PEER_TIMEOUT_S"))
@@ -65,18 +64,6 @@ class ActionSettings(PlatformSettings):
     )
     #: Hosts and CIDRs webhooks may reach although private or loopback, comma separated.
     webhook_allow: str = Field(default="", validation_alias=_env("WEBHOOK_ALLOW"))
-
-    @field_validator("segment_svc_url", "card_svc_url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must be an http(s) URL")
-        return value.rstrip("/")
-
-    @field_validator("database_url")
-    @classmethod
-    def _known_driver(cls, value: str) -> str:
-        return with_installed_driver(value)
 
 
 def load_settings() -> ActionSettings:

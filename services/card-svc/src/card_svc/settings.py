@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field
 
-from segshared.settings import PlatformSettings
+from segshared.settings import DatabaseUrl, PlatformSettings, ServiceUrl
 
 SERVICE = "card-svc"
 
@@ -19,10 +19,14 @@ def _env(name: str) -> AliasChoices:
 class CardSettings(PlatformSettings):
     """Read from ``PLAYERSEG_*`` (shared) and ``CARD_SVC_*`` (own) environment variables."""
 
-    database_url: str = Field("sqlite:///.run/card-svc.db", validation_alias=_env("database_url"))
+    database_url: DatabaseUrl = Field(
+        "sqlite:///.run/card-svc.db", validation_alias=_env("database_url")
+    )
     host: str = Field("127.0.0.1", validation_alias=_env("host"))
     port: int = Field(8101, ge=1, le=65535, validation_alias=_env("port"))
-    segment_svc_url: str = Field("http://127.0.0.1:8102", validation_alias=_env("segment_svc_url"))
+    segment_svc_url: ServiceUrl = Field(
+        "http://127.0.0.1:8102", validation_alias=_env("segment_svc_url")
+    )
     app_id: str = Field(SERVICE, validation_alias=_env("app_id"), description="consumer group")
     datadir: str = Field(".run/card-svc-worker", validation_alias=_env("datadir"))
     batch_size: int = Field(2000, ge=1, le=100_000, validation_alias=_env("batch_size"))
@@ -34,11 +38,6 @@ class CardSettings(PlatformSettings):
     # newest can be neither told apart from a duplicate nor placed in a window, so it is late.
     retention_days: int = Field(90, ge=1, le=3650, validation_alias=_env("retention_days"))
     max_window_days: int = Field(90, ge=1, le=3650, validation_alias=_env("max_window_days"))
-
-    @field_validator("segment_svc_url")
-    @classmethod
-    def _strip_slash(cls, value: str) -> str:
-        return value.rstrip("/")
 
     @classmethod
     def load(cls) -> CardSettings:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from segshared.settings import PlatformSettings
+from segshared.settings import DatabaseUrl, PlatformSettings, ServiceUrl
 
 SERVICE = "export-svc"
 
@@ -22,11 +22,15 @@ class ExportSettings(PlatformSettings):
 
     model_config = SettingsConfigDict(populate_by_name=True)
 
-    database_url: str = Field("sqlite:///.run/export-svc.db", validation_alias=_env("database_url"))
+    database_url: DatabaseUrl = Field(
+        "sqlite:///.run/export-svc.db", validation_alias=_env("database_url")
+    )
     host: str = Field("127.0.0.1", validation_alias=_env("host"))
     port: int = Field(8104, ge=1, le=65535, validation_alias=_env("port"))
-    segment_svc_url: str = Field("http://127.0.0.1:8102", validation_alias=_env("segment_svc_url"))
-    card_svc_url: str = Field("http://127.0.0.1:8101", validation_alias=_env("card_svc_url"))
+    segment_svc_url: ServiceUrl = Field(
+        "http://127.0.0.1:8102", validation_alias=_env("segment_svc_url")
+    )
+    card_svc_url: ServiceUrl = Field("http://127.0.0.1:8101", validation_alias=_env("card_svc_url"))
     peer_timeout_s: float = Field(10.0, gt=0, validation_alias=_env("peer_timeout_s"))
     #: Where export files are written (jobs, scheduled and on-change exports); by default
     #: ``exports`` next to the worker's data directory (the embedded stack's data folder).
@@ -58,26 +62,11 @@ class ExportSettings(PlatformSettings):
     #: ...but never longer than this after the first change not yet exported.
     max_delay_s: float = Field(900.0, ge=0, validation_alias=_env("max_delay_s"))
 
-    @field_validator("segment_svc_url", "card_svc_url")
-    @classmethod
-    def _http_url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must be an http(s) URL")
-        return value.rstrip("/")
-
     @model_validator(mode="after")
     def _default_export_dir(self) -> ExportSettings:
         if not self.export_dir:
             self.export_dir = str(Path(self.datadir).parent / "exports")
         return self
-
-    @field_validator("database_url")
-    @classmethod
-    def _known_driver(cls, value: str) -> str:
-        if value.startswith("postgresql://"):
-            # psycopg 3 is the installed driver; SQLAlchemy's bare postgresql:// means psycopg2.
-            return "postgresql+psycopg://" + value.removeprefix("postgresql://")
-        return value
 
 
 def load_settings() -> ExportSettings:

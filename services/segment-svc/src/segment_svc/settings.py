@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, field_validator
+from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
-from segshared.db import with_installed_driver
-from segshared.settings import PlatformSettings
+from segshared.settings import DatabaseUrl, PlatformSettings, ServiceUrl
 
 SERVICE = "segment-svc"
 
@@ -21,15 +20,15 @@ class SegmentSettings(PlatformSettings):
 
     model_config = SettingsConfigDict(populate_by_name=True)
 
-    database_url: str = Field(
+    database_url: DatabaseUrl = Field(
         default="sqlite:///.run/segment-svc.db", validation_alias=_env("DATABASE_URL")
     )
     host: str = Field(default="127.0.0.1", validation_alias=_env("HOST"))
     port: int = Field(default=8102, ge=1, le=65535, validation_alias=_env("PORT"))
-    card_svc_url: str = Field(
+    card_svc_url: ServiceUrl = Field(
         default="http://127.0.0.1:8101", validation_alias=_env("CARD_SVC_URL")
     )
-    action_svc_url: str = Field(
+    action_svc_url: ServiceUrl = Field(
         default="http://127.0.0.1:8103", validation_alias=_env("ACTION_SVC_URL")
     )
     card_svc_timeout_s: float = Field(
@@ -49,18 +48,6 @@ class SegmentSettings(PlatformSettings):
     applied_kept: int = Field(default=32, ge=1, le=1000, validation_alias=_env("APPLIED_KEPT"))
     applied_ttl_s: int = Field(default=86_400, ge=60, validation_alias=_env("APPLIED_TTL_S"))
     scratch_ttl_s: int = Field(default=300, ge=10, validation_alias=_env("SCRATCH_TTL_S"))
-
-    @field_validator("card_svc_url", "action_svc_url")
-    @classmethod
-    def _no_trailing_slash(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must be an http(s) URL")
-        return value.rstrip("/")
-
-    @field_validator("database_url")
-    @classmethod
-    def _known_driver(cls, value: str) -> str:
-        return with_installed_driver(value)
 
 
 def load_settings() -> SegmentSettings:

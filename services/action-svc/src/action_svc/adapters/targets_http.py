@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import httpx
 
+from segshared.peers import PeerUnavailable, get_json
 
-class TargetsUnavailable(RuntimeError):
+
+class TargetsUnavailable(PeerUnavailable):
     """The owning service could not be asked (HTTP 503 for the caller: retry later)."""
 
 
@@ -21,16 +23,10 @@ class HttpTargets:
 
     async def name_of(self, kind: str, target_id: int) -> str | None:
         """The target's name, or None if it does not exist."""
-        try:
-            response = await self._client.get(f"{self._urls[kind]}/{target_id}")
-        except httpx.HTTPError as exc:
-            raise TargetsUnavailable(f"the {kind} service is unreachable: {exc}") from exc
-        if response.status_code == 404:
-            return None
-        if response.status_code >= 500:
-            raise TargetsUnavailable(f"the {kind} service answered {response.status_code}")
-        response.raise_for_status()
-        return str(response.json().get("name", ""))
+        body = await get_json(self._client, f"{self._urls[kind]}/{target_id}",
+                              peer=f"{kind}-svc", unavailable=TargetsUnavailable,
+                              missing_ok=True)  # fmt: skip
+        return None if body is None else str(body.get("name", ""))
 
     async def aclose(self) -> None:
         await self._client.aclose()

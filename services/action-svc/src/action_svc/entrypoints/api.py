@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from action_svc.adapters.action_keys import ActionKeys
@@ -22,7 +21,7 @@ from action_svc.entrypoints import channel_routes, routes
 from action_svc.entrypoints.deps import ApiServices
 from action_svc.service_layer.actions import ActionContext, Resolve, Targets
 from action_svc.settings import ActionSettings, load_settings
-from segshared.db import make_engine, make_session_factory
+from segshared.db import database_check, make_engine, make_session_factory
 from segshared.http import health_router, install_error_handlers, problem
 from segshared.redis_client import make_redis
 
@@ -64,14 +63,7 @@ def create_app(
         target_sets=TargetSets(redis=redis, keys=keys),
     )
 
-    async def database() -> None:
-        def ping() -> None:
-            with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-
-        await asyncio.to_thread(ping)
-
-    app.include_router(health_router({"redis": redis.ping, "database": database}))
+    app.include_router(health_router({"redis": redis.ping, "database": database_check(engine)}))
     app.include_router(routes.router)
     app.include_router(channel_routes.router)
     return app

@@ -6,8 +6,10 @@ from typing import Any
 
 import httpx
 
+from segshared.peers import PeerUnavailable, get_json
 
-class SegmentServiceUnavailable(RuntimeError):
+
+class SegmentServiceUnavailable(PeerUnavailable):
     """segment-svc did not answer; a delete cannot be checked."""
 
 
@@ -21,18 +23,9 @@ class SegmentClient:
     async def referencing(self, card_id: int) -> list[dict[str, Any]]:
         """Segments whose definition uses the card (``id`` and ``name`` of each)."""
         url = f"{self._base_url}/segments"
-        try:
-            async with httpx.AsyncClient(timeout=self._timeout_s) as client:
-                response = await client.get(url, params={"card_id": card_id, "limit": 1000})
-        except httpx.HTTPError as exc:
-            raise SegmentServiceUnavailable(
-                f"segment-svc at {self._base_url} is unreachable: {exc}"
-            ) from exc
-        if response.status_code >= 500:
-            raise SegmentServiceUnavailable(
-                f"segment-svc at {self._base_url} answered {response.status_code}"
-            )
-        response.raise_for_status()
-        body = response.json()
+        async with httpx.AsyncClient(timeout=self._timeout_s) as client:
+            body = await get_json(client, url, params={"card_id": str(card_id), "limit": "1000"},
+                                  peer=f"segment-svc at {self._base_url}",
+                                  unavailable=SegmentServiceUnavailable)  # fmt: skip
         items = body.get("items", []) if isinstance(body, dict) else body
         return [{"id": s.get("id"), "name": s.get("name")} for s in items]

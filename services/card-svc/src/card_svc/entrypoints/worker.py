@@ -24,7 +24,7 @@ from segshared.db import make_engine, make_session_factory
 from segshared.dlq import DeadLetters
 from segshared.outbox import OutboxRelay
 from segshared.redis_client import make_redis
-from segshared.streaming import make_faust_app
+from segshared.streaming import make_faust_app, run_worker
 from segshared.topics import PLAYER_EVENTS
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ def main() -> None:
         redis=make_redis(settings.redis_url),
         session_factory=make_session_factory(engine),
     )
-    faust.Worker(app, loglevel=settings.log_level.lower()).execute_from_commandline()
+    run_worker(app, log_level=settings.log_level)
 
 
 if __name__ == "__main__":

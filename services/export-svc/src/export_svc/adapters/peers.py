@@ -13,10 +13,9 @@ from typing import Any
 import httpx
 
 from segshared.http import NotFound
+from segshared.peers import PeerUnavailable, call
 
-
-class PeerUnavailable(RuntimeError):
-    """A peer service could not be asked (HTTP 503 for the caller: retry later)."""
+__all__ = ["DefinitionRejected", "HttpPeers", "PeerUnavailable"]
 
 
 class DefinitionRejected(ValueError):
@@ -40,13 +39,7 @@ class HttpPeers:
         self._client = client or httpx.AsyncClient(timeout=timeout_s)
 
     async def _call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
-        try:
-            response = await self._client.request(method, url, **kwargs)
-        except httpx.HTTPError as exc:
-            raise PeerUnavailable(f"{url} is unreachable: {exc}") from exc
-        if response.status_code >= 500:
-            raise PeerUnavailable(f"{url} answered {response.status_code}")
-        return response
+        return await call(self._client, method, url, peer=url, **kwargs)
 
     async def source_name(self, kind: str, source_id: int) -> str:
         """The name of segment or card ``source_id``; NotFound when it does not exist."""

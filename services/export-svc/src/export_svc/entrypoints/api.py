@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import datetime
@@ -11,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from export_svc.adapters.files import ExportFiles, utc_now
 from export_svc.adapters.peers import DefinitionRejected, HttpPeers, PeerUnavailable
@@ -22,7 +21,7 @@ from export_svc.entrypoints.access import RevealAnonymized
 from export_svc.entrypoints.deps import ApiServices
 from export_svc.service_layer.streaming import Tuning
 from export_svc.settings import ExportSettings, load_settings
-from segshared.db import make_engine, make_session_factory
+from segshared.db import database_check, make_engine, make_session_factory
 from segshared.fields import FIELDS
 from segshared.http import health_router, install_error_handlers, problem
 from segshared.redis_client import make_redis
@@ -69,14 +68,7 @@ def create_app(
         clock=clock,
     )
 
-    async def database() -> None:
-        def ping() -> None:
-            with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-
-        await asyncio.to_thread(ping)
-
-    app.include_router(health_router({"redis": redis.ping, "database": database}))
+    app.include_router(health_router({"redis": redis.ping, "database": database_check(engine)}))
     app.include_router(stream_routes.router)  # /exports/stream before /exports/{id}
     app.include_router(routes.router)
     app.include_router(schedule_routes.router)

@@ -6,8 +6,10 @@ from typing import Any
 
 import httpx
 
+from segshared.peers import PeerUnavailable, get_json
 
-class ActionsUnavailable(RuntimeError):
+
+class ActionsUnavailable(PeerUnavailable):
     """action-svc could not be asked (HTTP 503 for the caller: retry, or force the delete)."""
 
 
@@ -24,16 +26,11 @@ class HttpActionUsage:
         """``[{"id", "name", "status"}]`` of the actions that still send to the target."""
         params = {"target_kind": target_kind, "target_id": str(target_id),
                   "status": "active,paused", "limit": "1000"}  # fmt: skip
-        try:
-            response = await self._client.get(f"{self._base_url}/actions", params=params)
-        except httpx.HTTPError as exc:
-            raise ActionsUnavailable(f"action-svc is unreachable: {exc}") from exc
-        if response.status_code >= 500:
-            raise ActionsUnavailable(f"action-svc answered {response.status_code}")
-        response.raise_for_status()
+        body = await get_json(self._client, f"{self._base_url}/actions", params=params,
+                              peer="action-svc", unavailable=ActionsUnavailable)  # fmt: skip
         return [
             {"id": item["id"], "name": item["name"], "status": item["status"]}
-            for item in response.json()["items"]
+            for item in body["items"]
         ]
 
     async def aclose(self) -> None:

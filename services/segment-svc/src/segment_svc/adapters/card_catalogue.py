@@ -6,11 +6,13 @@ from collections.abc import Collection
 
 import httpx
 
+from segshared.peers import PeerUnavailable, get_json
+
 #: Ids per request: keeps the query string short.
 CHUNK = 100
 
 
-class CardCatalogueUnavailable(RuntimeError):
+class CardCatalogueUnavailable(PeerUnavailable):
     """card-svc could not be asked (HTTP 503 for the caller: retry later)."""
 
 
@@ -30,14 +32,10 @@ class HttpCardCatalogue:
         for i in range(0, len(wanted), CHUNK):
             chunk = wanted[i : i + CHUNK]
             params = {"ids": ",".join(str(c) for c in chunk), "limit": str(len(chunk))}
-            try:
-                response = await self._client.get(f"{self._base_url}/cards", params=params)
-            except httpx.HTTPError as exc:
-                raise CardCatalogueUnavailable(f"card-svc is unreachable: {exc}") from exc
-            if response.status_code >= 500:
-                raise CardCatalogueUnavailable(f"card-svc answered {response.status_code}")
-            response.raise_for_status()
-            found.update(int(item["id"]) for item in response.json()["items"])
+            url = f"{self._base_url}/cards"
+            body = await get_json(self._client, url, params=params, peer="card-svc",
+                                  unavailable=CardCatalogueUnavailable)  # fmt: skip
+            found.update(int(item["id"]) for item in body["items"])
         return found & set(wanted)
 
     async def aclose(self) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from redis.asyncio import Redis
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from segment_svc.adapters.action_usage import ActionsUnavailable, HttpActionUsage
@@ -23,7 +23,7 @@ from segment_svc.service_layer.lifecycle import LifecyclePublisher, LifecycleRel
 from segment_svc.service_layer.queries import ActionUsage, SegmentContext
 from segment_svc.service_layer.validation import CardCatalogue, DefinitionErrors, Limits
 from segment_svc.settings import SegmentSettings, load_settings
-from segshared.db import make_engine, make_session_factory
+from segshared.db import database_check, make_engine, make_session_factory
 from segshared.http import health_router, install_error_handlers, problem
 from segshared.redis_client import make_redis
 
@@ -76,14 +76,7 @@ def create_app(
     )
     app.state.lifecycle_relay = relay
 
-    async def database() -> None:
-        def ping() -> None:
-            with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-
-        await asyncio.to_thread(ping)
-
-    app.include_router(health_router({"redis": redis.ping, "database": database}))
+    app.include_router(health_router({"redis": redis.ping, "database": database_check(engine)}))
     # execute before /segments/{id}, so that the literal path wins
     app.include_router(member_routes.router)
     app.include_router(routes.router)

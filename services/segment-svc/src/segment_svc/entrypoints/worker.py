@@ -7,7 +7,6 @@ new or edited segments for the partitions it owns, and relays its outbox to Kafk
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 from collections.abc import Awaitable
 from typing import Any
@@ -28,7 +27,7 @@ from segshared.batch_publisher import relay_in_batches
 from segshared.dlq import DeadLetters
 from segshared.outbox import OutboxRelay
 from segshared.retry import retry_forever
-from segshared.streaming import make_faust_app
+from segshared.streaming import make_faust_app, run_worker
 from segshared.topics import CARD_MEMBERSHIP
 
 log = logging.getLogger(__name__)
@@ -133,17 +132,12 @@ def main() -> None:
     from segshared.redis_client import make_redis
 
     settings = load_settings()
-    # Batches allocate tens of thousands of short-lived objects; the default thresholds ran
-    # full collections over the (long-lived) imported modules again and again.
-    gc.freeze()
-    gc.set_threshold(50_000, 50, 100)
     app = create_worker(
         settings=settings,
         redis=make_redis(settings.redis_url),
         session_factory=make_session_factory(make_engine(settings.database_url)),
     )
-    worker = faust.Worker(app, loglevel=settings.log_level.lower())
-    worker.execute_from_commandline()
+    run_worker(app, log_level=settings.log_level)
 
 
 if __name__ == "__main__":
