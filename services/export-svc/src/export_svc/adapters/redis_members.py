@@ -17,13 +17,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import count
 
 from redis.asyncio import Redis
 from redis.exceptions import ResponseError
 
 from segshared.keys import Keys
-from segshared.rules import SegmentDefinition, SetProgram, compile_set_algebra
+from segshared.rules import SegmentDefinition, SetProgram
+from segshared.shard_programs import shard_program
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,15 +71,8 @@ class RedisMembers:
         return Snapshot(tuple(dests), tuple(sizes))
 
     def _program(self, defn: SegmentDefinition, p: int, dest: str, token: str) -> SetProgram:
-        """``defn``'s set algebra over shard ``p`` (the same compiler segment-svc builds with)."""
-        numbers = count()
-        return compile_set_algebra(
-            defn,
-            card_key=lambda card_id: self._keys.card(p, card_id),
-            segment_key=lambda segment_id: self._keys.segment(p, segment_id),
-            scratch_key=lambda: self._keys.scratch(p, f"export:{token}:{next(numbers)}"),
-            dest=dest,
-        )
+        """``defn``'s set algebra over shard ``p`` (the same program segment-svc builds with)."""
+        return shard_program(defn, keys=self._keys, shard=p, dest=dest, token=f"export:{token}")
 
     async def _copy(self, src: str, dest: str, *, alpha: bool) -> int:
         # MULTI: the copy never exists without its TTL, even if this process dies.

@@ -11,10 +11,10 @@ from typing import Protocol
 
 from segment_svc.domain.catalogue import Catalogue
 from segment_svc.domain.events import build_cause, iso_utc
-from segment_svc.domain.programs import shard_program
 from segshared.contracts.envelope import from_epoch_ms
 from segshared.keys import Keys
 from segshared.rules import SetOp
+from segshared.shard_programs import shard_program
 
 log = logging.getLogger(__name__)
 

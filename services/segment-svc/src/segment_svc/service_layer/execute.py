@@ -6,10 +6,10 @@ import uuid
 from collections.abc import Sequence
 from typing import Protocol
 
-from segment_svc.domain.programs import shard_program
 from segshared.keys import Keys
 from segshared.members import MembersPage
 from segshared.rules import SegmentDefinition, SetOp
+from segshared.shard_programs import shard_program
 
 
 class Views(Protocol):
