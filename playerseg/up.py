@@ -25,7 +25,7 @@ T = TypeVar("T")
 
 
 def _interrupt(signum: int, frame: FrameType | None) -> None:
-    # SIGTERM takes the same path as Ctrl-C: unwind and stop every child in order.
+    # SIGTERM and SIGINT take the same path as Ctrl-C: unwind and stop every child in order.
     raise KeyboardInterrupt
 
 
@@ -106,6 +106,8 @@ def summary(stack: Stack) -> None:
         if f"{service_spec(service).short}-api" in stack.processes
     }
     text = [counts_table(cards, segments), ""]
+    if "console" in stack.processes:
+        text += [f"Console: {stack.console_url}", ""]
     text += ["API docs:", docs_lines(apis) if apis else "  (no API running)", ""]
     text += [f"broker {stack.bootstrap}, Redis {stack.redis_url}. Ctrl-C stops everything."]
     stack.supervisor.print_block("\n".join(text))
@@ -120,7 +122,10 @@ def run(args: argparse.Namespace) -> int:
         data_dir=data_dir, partitions=args.partitions, ports=offset_ports(args.port_offset)
     )
     stack = Stack(config)
-    signal.signal(signal.SIGTERM, _interrupt)
+    # SIGINT too: a shell starts a background job (``./dev up &``) with SIGINT ignored, and
+    # ``kill -INT`` should still stop it.
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, _interrupt)
     try:
         stack.start()
         seed(stack)

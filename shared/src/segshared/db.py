@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from alembic import command
 from alembic.config import Config
+from pydantic import AfterValidator
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import sessionmaker
 
@@ -36,6 +38,16 @@ def database_check(engine: Engine) -> Callable[[], Awaitable[None]]:
         await asyncio.to_thread(ping)
 
     return check
+
+
+def assume_utc(moment: datetime) -> datetime:
+    """A stored time as an aware UTC datetime: SQLite hands every datetime back naive, and
+    every service stores UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+#: A datetime read from a service's database, serialised with its zone.
+StoredTime = Annotated[datetime, AfterValidator(assume_utc)]
 
 
 def with_installed_driver(url: str) -> str:

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from action_svc.adapters.orm import ActionRow, RunRow
 from action_svc.domain.model import FrequencyCap
+from segshared.db import StoredTime
 
 
 class ActionOut(BaseModel):
@@ -22,14 +23,14 @@ class ActionOut(BaseModel):
     trigger: dict[str, Any] | None = None
     single_send: dict[str, Any] | None = None
     schedule: dict[str, Any] | None = None
-    starts_at: datetime | None = None
-    ends_at: datetime | None = None
+    starts_at: StoredTime | None = None
+    ends_at: StoredTime | None = None
     frequency_cap: dict[str, Any] | None = None
     status: str
     status_reason: str
     revision: int
-    created_at: datetime
-    updated_at: datetime
+    created_at: StoredTime
+    updated_at: StoredTime
     #: Outcome -> count: dispatched, capped, suppressed, missed, skipped, delivered, failed,
     #: dead_lettered.
     stats: dict[str, int] = Field(default_factory=dict)
@@ -57,10 +58,10 @@ class RunOut(BaseModel):
     id: int
     occurrence: str
     reason: str
-    due_at: datetime
+    due_at: StoredTime
     status: str
-    started_at: datetime | None
-    finished_at: datetime | None
+    started_at: StoredTime | None
+    finished_at: StoredTime | None
     total: int
     processed: int
 

@@ -6,7 +6,7 @@ import asyncio
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -17,6 +17,7 @@ from action_svc.domain.channels import templated_texts
 from action_svc.domain.commands import command_layout
 from action_svc.domain.guards import OPT_IN_FIELD, caps_for
 from action_svc.domain.model import ActionSpec, FrequencyCap
+from segshared.db import assume_utc
 from segshared.topics import dispatch_topic
 
 
@@ -81,13 +82,8 @@ def live_action(row: ActionRow, caps: Mapping[str, FrequencyCap | None]) -> Live
     )  # fmt: skip
     return LiveAction(
         id=row.id, revision=row.revision, status=row.status, spec=spec, script=script,
-        active_since=_aware(row.active_since), created_at=_aware(row.created_at),
+        active_since=assume_utc(row.active_since), created_at=assume_utc(row.created_at),
     )  # fmt: skip
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def build_catalogue(rows: list[ActionRow], settings: Mapping[str, ChannelSettingsRow]) -> Catalogue:
