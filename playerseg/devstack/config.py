@@ -62,6 +62,8 @@ class StackConfig:
     services: Sequence[str] | None = None
     extra_env: Mapping[str, str] = field(default_factory=dict)
     python: str = sys.executable
+    #: the operator console (console_app); None: with the full stack (``services`` None) only.
+    console: bool | None = None
 
     @property
     def kafka_bootstrap(self) -> str:
@@ -76,6 +78,18 @@ class StackConfig:
 
     def api_url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.port(service)}"
+
+    @property
+    def console_url(self) -> str:
+        return f"http://127.0.0.1:{self.ports.console}"
+
+    def console_env(self) -> dict[str, str]:
+        """Environment of the console: where it listens and the APIs it proxies."""
+        env = {"CONSOLE_HOST": "127.0.0.1", "CONSOLE_PORT": str(self.ports.console)}
+        for spec in SERVICES:
+            env[f"CONSOLE_{spec.env_prefix}_URL"] = self.api_url(spec.name)
+        env.update(self.extra_env)
+        return env
 
     def database_url(self, service: str) -> str:
         if service in self.database_urls:

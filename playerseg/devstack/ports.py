@@ -16,6 +16,7 @@ class Ports:
     segment_api: int = 8102
     action_api: int = 8103
     export_api: int = 8104
+    console: int = 8100
 
 
 DEFAULT_PORTS = Ports()
@@ -35,8 +36,8 @@ def free_port() -> int:
 
 def free_ports() -> Ports:
     """A :class:`Ports` of free ports, for a stack that must not clash with ``./dev up``."""
-    # Hold every socket until all are bound, so that the six ports differ.
-    socks = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in range(6)]
+    # Hold every socket until all are bound, so that the ports differ.
+    socks = [socket.socket(socket.AF_INET, socket.SOCK_STREAM) for _ in fields(Ports)]
     try:
         for sock in socks:
             sock.bind(("127.0.0.1", 0))

@@ -16,6 +16,7 @@ from playerseg.devstack.topics import ensure_topics
 from segshared.topics import CARD_MEMBERSHIP, PLAYER_EVENTS
 
 ROLES = ("api", "worker")
+CONSOLE_MODULE = "console_app"
 INFRA_TIER, SERVICE_TIER = 0, 1
 
 
@@ -150,6 +151,29 @@ class Stack:
                 argv = [self.config.python, "-m", module]
                 self.supervisor.start(name, argv, env=env, health_url=health, tier=SERVICE_TIER)
                 self.processes.append(name)
+        self.start_console()
+
+    @property
+    def console_url(self) -> str:
+        return self.config.console_url
+
+    def start_console(self) -> None:
+        """Start the operator console (screens and API proxy) when wanted and installed."""
+        wanted = self.config.console
+        if wanted is None:
+            wanted = self.config.services is None
+        if not wanted:
+            return
+        if not importable(CONSOLE_MODULE):
+            self.missing.append(CONSOLE_MODULE)
+            self.supervisor.log("stack", "warning: the console is not installed; not started")
+            return
+        _require_free(self.config.ports.console, "the console")
+        argv = [self.config.python, "-m", CONSOLE_MODULE]
+        health = f"{self.console_url}/health"
+        env = self.config.console_env()
+        self.supervisor.start("console", argv, env=env, health_url=health, tier=SERVICE_TIER)
+        self.processes.append("console")
 
     def wait_idle(self, **kwargs: Any) -> Snapshot:
         """:func:`~playerseg.devstack.idle.wait_idle` on this stack; fails fast if a child died."""

@@ -1,0 +1,1 @@
+"""The operator console: static screens (no build step) and a proxy to the services' APIs."""
