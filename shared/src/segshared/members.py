@@ -3,6 +3,7 @@
 Members are read shard by shard with SSCAN and their sort values fetched in pipelined
 batches; a bounded heap keeps only ``offset + limit`` rows, so memory does not grow with the
 set. Rows with no value sort last in both directions; ties are broken by player id.
+Anonymized fields are masked unless the caller may see them (`segshared.masking`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from segshared.fields import decode_field_value, field_spec
+from segshared.masking import MASK, check_sort_visible, masked_columns
 
 PLAYER_ID = "player_id"
 SCAN_BATCH = 1000
@@ -77,8 +79,14 @@ async def members_page(
     descending: bool = False,
     offset: int = 0,
     limit: int = 50,
+    reveal_anonymized: bool = False,
 ) -> MembersPage:
-    """One page of members; ``shard_keys[p]`` is the set of shard ``p``."""
+    """One page of members; ``shard_keys[p]`` is the set of shard ``p``.
+
+    RuleError at ``sort`` when sorting by a field the caller sees masked.
+    """
+    check_sort_visible(sort, reveal_anonymized=reveal_anonymized)
+    masked = masked_columns(columns, reveal_anonymized=reveal_anonymized)
     total = await count_members(redis, shard_keys)
     want = offset + limit
     sort_field = sort if sort and sort != PLAYER_ID else None
@@ -93,7 +101,10 @@ async def members_page(
             # Keep only the best ``want`` rows seen so far: memory is O(offset + limit).
             kept = heapq.nsmallest(want, kept + rows)
     ordered = kept[offset:want]
-    items = await _rows(redis, [(r[-2], r[-1]) for r in ordered], columns, profile_key)
+    members = [(r[-2], r[-1]) for r in ordered]
+    fetched = await _rows(redis, members, [c for c in columns if c not in masked], profile_key)
+    order = list(dict.fromkeys([PLAYER_ID, *columns]))
+    items = [{c: MASK if c in masked else row[c] for c in order} for row in fetched]
     return MembersPage(total=total, items=items)
 
 

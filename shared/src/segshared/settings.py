@@ -36,6 +36,9 @@ class PlatformSettings(BaseSettings):
     partitions: int = Field(8, ge=1, le=1024, description="of every player-keyed topic")
     key_prefix: str = Field("", description="prefix of every Redis key")
     log_level: str = "INFO"
+    #: Whether callers see anonymized fields unmasked in tables and exports: the deployment's
+    #: answer until callers authenticate (then it is the caller's scope).
+    reveal_anonymized: bool = False
     # Short group timeouts suit the embedded broker, whose joins wait for the rebalance timeout.
     consumer_session_timeout_s: float = Field(6.0, gt=0)
     consumer_rebalance_timeout_s: float = Field(6.0, gt=0)

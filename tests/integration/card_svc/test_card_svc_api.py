@@ -91,3 +91,35 @@ async def test_delete_is_refused_while_a_segment_uses_the_card(
         r = await client.delete(f"{card_url}/cards/{card_id}", params={"force": "true"})
         assert r.status_code == 204
         assert (await client.get(f"{card_url}/cards/{card_id}")).status_code == 404
+
+
+async def test_members_mask_anonymized_fields(api: httpx.AsyncClient, card_env: CardEnv) -> None:
+    from redis import Redis
+
+    from segshared.fields import encode_field_value, field_spec
+    from segshared.partitioning import partition_for
+
+    emails = {str(300000 + i): f"m{i}@example.org" for i in range(40)}
+    listing = "player_id\n" + "\n".join(emails) + "\n"
+    r = await api.post("/cards/upload", data={"name": "Masked list"},
+                       files={"file": ("l.csv", listing, "text/csv")})  # fmt: skip
+    assert r.status_code == 201, r.text
+    card_id = r.json()["id"]
+    settings, keys = card_env.settings, card_env.settings.keys
+    # No worker here: the card's sets and the profiles are written as card-svc's worker would.
+    sync = Redis.from_url(settings.redis_url)
+    spec = field_spec("email")
+    assert spec is not None
+    for player, email in emails.items():
+        p = partition_for(player, settings.partitions)
+        sync.sadd(keys.card(p, card_id), player)
+        sync.hset(keys.player_profile(p, player), "email", encode_field_value(spec, email))
+    sync.close()
+
+    page = await api.get(f"/cards/{card_id}/members", params={"columns": "email", "limit": 100})
+    assert page.status_code == 200, page.text
+    items = page.json()["items"]
+    assert sorted(i["player_id"] for i in items) == sorted(emails)
+    assert {i["email"] for i in items} == {"***"}
+    refused = await api.get(f"/cards/{card_id}/members", params={"sort": "email"})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["loc"] == "sort"

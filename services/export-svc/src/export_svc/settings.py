@@ -39,8 +39,6 @@ class ExportSettings(PlatformSettings):
     retention_s: int = Field(7 * 86_400, ge=60, validation_alias=_env("retention_s"))
     #: Files of a deleted segment are removed at most this long after the deletion.
     deleted_retention_s: int = Field(86_400, ge=0, validation_alias=_env("deleted_retention_s"))
-    # Who may see anonymized fields until authentication lands (see entrypoints/access.py).
-    reveal_anonymized: bool = Field(False, validation_alias=_env("reveal_anonymized"))
     # Streaming.
     chunk_rows: int = Field(10_000, ge=100, le=100_000, validation_alias=_env("chunk_rows"))
     prefetch: int = Field(3, ge=1, le=16, validation_alias=_env("prefetch"))

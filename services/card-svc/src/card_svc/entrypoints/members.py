@@ -45,6 +45,7 @@ async def members_of(
         descending=order == "desc",
         offset=offset,
         limit=limit,
+        reveal_anonymized=deps.settings.reveal_anonymized,
     )
     return {
         "items": page.items,

@@ -17,7 +17,8 @@ import re
 from collections.abc import Sequence
 from itertools import repeat
 
-from export_svc.domain.columns import MASK, Column, ExportPlan
+from export_svc.domain.columns import Column, ExportPlan
+from segshared.masking import MASK
 
 CRLF = "\r\n"
 BOM = "\ufeff"

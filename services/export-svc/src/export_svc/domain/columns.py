@@ -1,9 +1,7 @@
 """Which columns an export writes, which of them are masked, and what it is sorted by.
 
 Columns come from the shared field registry (`segshared.fields`), so Column Settings, the
-table views and exports offer the same fields. Anonymized fields are masked unless the caller
-may see them: a masked column is never read from Redis and every cell reads ``***`` (a blank
-cell would tell who has a value). Sorting by a masked field is refused: the order would leak it.
+table views and exports offer the same fields; anonymized fields follow `segshared.masking`.
 """
 
 from __future__ import annotations
@@ -12,10 +10,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from segshared.fields import FieldType, field_spec
+from segshared.masking import check_sort_visible, is_masked
 from segshared.members import PLAYER_ID
 from segshared.rules import RuleError
 
-MASK = "***"
 MAX_COLUMNS = 100
 
 
@@ -72,15 +70,14 @@ def resolve_plan(
         spec = field_spec(name)
         if spec is None:
             raise RuleError(f"columns[{i}]", f"unknown field {name!r}; see GET /fields")
-        masked = spec.anonymized and not can_see_anonymized
+        masked = is_masked(name, reveal_anonymized=can_see_anonymized)
         resolved.append(Column(name, spec.label, spec.type, masked))
     fetched = [c.name for c in resolved if not c.masked and c.name != PLAYER_ID]
     if sort is not None:
         spec = field_spec(sort)
         if spec is None:
             raise RuleError("sort", f"unknown field {sort!r}; see GET /fields")
-        if spec.anonymized and not can_see_anonymized:
-            raise RuleError("sort", f"{sort!r} is anonymized: sorting by it would reveal it")
+        check_sort_visible(sort, reveal_anonymized=can_see_anonymized)
         if sort != PLAYER_ID and sort not in fetched:
             fetched.append(sort)
     return ExportPlan(tuple(resolved), sort, descending, tuple(fetched))

@@ -1,7 +1,7 @@
 """Who may see anonymized fields: the one seam authentication will replace.
 
 Until authentication lands (a later issue) there is no caller identity, so the answer is the
-deployment's setting ``EXPORT_SVC_REVEAL_ANONYMIZED`` (default false: every caller gets masked
+deployment's setting ``PLAYERSEG_REVEAL_ANONYMIZED`` (default false: every caller gets masked
 anonymized fields). Every route that reads profile values depends on `can_see_anonymized`, so
 the later change is this function alone: decide from the authenticated principal's role.
 Jobs and schedules store the answer given when they were created.

@@ -22,10 +22,13 @@ class SegmentStats:
 class SegmentViews:
     """Sizes (sum of the shards' SCARDs), readiness (every shard built to the revision), pages."""
 
-    def __init__(self, *, redis: Redis, keys: Keys, partitions: int) -> None:
+    def __init__(
+        self, *, redis: Redis, keys: Keys, partitions: int, reveal_anonymized: bool = False
+    ) -> None:
         self._redis = redis
         self._keys = keys
         self._partitions = partitions
+        self._reveal_anonymized = reveal_anonymized
 
     def shard_keys(self, segment_id: int) -> list[str]:
         return [self._keys.segment(p, segment_id) for p in range(self._partitions)]
@@ -69,6 +72,7 @@ class SegmentViews:
             descending=descending,
             offset=offset,
             limit=limit,
+            reveal_anonymized=self._reveal_anonymized,
         )
 
     async def run_program(

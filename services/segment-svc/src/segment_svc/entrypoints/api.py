@@ -69,7 +69,12 @@ def create_app(
     )
     app.state.services = ApiServices(
         ctx=ctx,
-        views=SegmentViews(redis=redis, keys=settings.keys, partitions=settings.partitions),
+        views=SegmentViews(
+            redis=redis,
+            keys=settings.keys,
+            partitions=settings.partitions,
+            reveal_anonymized=settings.reveal_anonymized,
+        ),
         keys=settings.keys,
         partitions=settings.partitions,
         scratch_ttl_s=settings.scratch_ttl_s,
