@@ -3,7 +3,9 @@ on a real Redis and PostgreSQL. The expected occurrences are computed here with 
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -102,3 +104,130 @@ async def test_daily_schedule_sends_each_occurrence_once(
     ]
     stats = (await actions_api.client.get(f"/actions/{action['id']}/stats")).json()
     assert stats == {"dispatched": len(members) + 100}
+
+
+async def _dispatched_keys(actions_api: ActionsApi, action_id: int) -> list[str]:
+    """Every idempotency key the dispatch log holds for the action, with repeats."""
+    keys, before = [], None
+    while True:
+        params = {"limit": 1000, **({"before": before} if before else {})}
+        page = (await actions_api.client.get(f"/actions/{action_id}/log", params=params)).json()
+        keys += [e["idempotency_key"] for e in page["items"] if e["outcome"] == "dispatched"]
+        before = page["next"]
+        if before is None:
+            return keys
+
+
+async def test_single_send_at_a_set_time(
+    actions_api: ActionsApi, targets_stub: TargetsStub, sync_redis: Redis, ticker: Ticker
+) -> None:
+    keys = ActionKeys(actions_api.settings.keys)
+    targets_stub.add("card", 7)
+    members = [f"s{i}" for i in range(300)]
+    seed_target(sync_redis, actions_api.settings.keys, "card", 7, members)
+    send_at = (datetime.now(tz=UTC) + timedelta(hours=2)).replace(microsecond=0)
+    past = await actions_api.client.post("/actions", json={
+        "name": "Too late", "target": {"kind": "card", "id": 7}, "type": "single_send",
+        "single_send": {"send_at": (send_at - timedelta(days=1)).isoformat()}, "channel": "sms",
+        "definition": {"body": "x"}})  # fmt: skip
+    assert past.status_code == 422 and past.json()["errors"][0]["loc"] == "single_send.send_at"
+    action = await actions_api.create(
+        name="Weekend bonus", target={"kind": "card", "id": 7}, type="single_send",
+        single_send={"send_at": send_at.isoformat()}, channel="sms",
+        definition={"body": "Bonus for {{player_id}}"},
+    )  # fmt: skip
+
+    early = await ticker.tick(send_at - timedelta(seconds=1))
+    assert early["runs_planned"] == 0 and _outbox_keys(sync_redis, keys) == []
+    counts = await ticker.tick(send_at + timedelta(seconds=1))
+    assert counts["runs_planned"] == 1 and counts["dispatched"] == len(members)
+    expected = {dispatch_key(action["id"], "single", m) for m in members}
+    assert sorted(_outbox_keys(sync_redis, keys)) == sorted(expected)
+    got = (await actions_api.client.get(f"/actions/{action['id']}")).json()
+    assert got["status"] == "completed"
+
+
+async def test_pausing_stops_a_running_send_and_resuming_finishes_it(
+    actions_api: ActionsApi, targets_stub: TargetsStub, sync_redis: Redis, ticker: Ticker
+) -> None:
+    client = actions_api.client
+    targets_stub.add("segment", 8)
+    members = [f"r{i}" for i in range(1200)]
+    seed_target(sync_redis, actions_api.settings.keys, "segment", 8, members)
+    put = await client.put("/channels/push", json={"rate_limit_per_s": 300})
+    assert put.status_code == 200, put.text
+    slow = replace(ticker, settings=ticker.settings.model_copy(update={"send_chunk": 20}))
+    action = await actions_api.create(
+        name="Slow push", target={"kind": "segment", "id": 8}, type="single_send",
+        single_send={}, channel="push", definition={"title": "Hi", "body": "{{player_id}}"},
+    )  # fmt: skip
+    now = datetime.fromisoformat(action["created_at"]) + timedelta(seconds=1)
+
+    sending = asyncio.create_task(slow.tick(now))  # ~4 s at 300/s
+    await asyncio.sleep(1.0)
+    assert (await client.post(f"/actions/{action['id']}/pause")).status_code == 200
+    first = await asyncio.wait_for(sending, timeout=30)
+    assert 0 < first["dispatched"] < len(members), first
+
+    while_paused = await slow.tick(now + timedelta(seconds=5))
+    assert while_paused["dispatched"] == 0
+    assert (await client.post(f"/actions/{action['id']}/resume")).status_code == 200
+    rest = await slow.tick(now + timedelta(seconds=10))
+    assert first["dispatched"] + rest["dispatched"] == len(members)
+    expected = {dispatch_key(action["id"], "single", m) for m in members}
+    sent = await _dispatched_keys(actions_api, action["id"])
+    assert sorted(sent) == sorted(expected)  # each member once: none missing, none twice
+    assert (await client.get(f"/actions/{action['id']}")).json()["status"] == "completed"
+
+
+async def test_a_single_send_due_while_paused_is_not_sent_on_a_plain_resume(
+    actions_api: ActionsApi, targets_stub: TargetsStub, sync_redis: Redis, ticker: Ticker
+) -> None:
+    client = actions_api.client
+    targets_stub.add("card", 9)
+    seed_target(sync_redis, actions_api.settings.keys, "card", 9, ["m1", "m2"])
+    send_at = datetime.now(tz=UTC) + timedelta(seconds=2)
+    spec = {"target": {"kind": "card", "id": 9}, "type": "single_send", "channel": "sms",
+            "single_send": {"send_at": send_at.isoformat()},
+            "definition": {"body": "x"}}  # fmt: skip
+    missed = await actions_api.create(name="Missed", **spec)
+    late = await actions_api.create(name="Sent late", **spec)
+    for action in (missed, late):
+        assert (await client.post(f"/actions/{action['id']}/pause")).status_code == 200
+    await asyncio.sleep(max(0.0, (send_at - datetime.now(tz=UTC)).total_seconds()) + 0.2)
+    plain = (await client.post(f"/actions/{missed['id']}/resume")).json()
+    assert plain["status"] == "completed" and "passed while it was paused" in plain["status_reason"]
+    asked = await client.post(f"/actions/{late['id']}/resume", params={"replay_missed": "true"})
+    assert asked.json()["status"] == "active"
+    counts = await ticker.tick(datetime.now(tz=UTC))
+    assert counts["dispatched"] == 2
+    assert sorted(await _dispatched_keys(actions_api, late["id"])) == sorted(
+        dispatch_key(late["id"], "single", m) for m in ("m1", "m2")
+    )
+    assert await _dispatched_keys(actions_api, missed["id"]) == []
+
+
+async def test_a_channel_cap_spans_actions(
+    actions_api: ActionsApi, targets_stub: TargetsStub, sync_redis: Redis, ticker: Ticker
+) -> None:
+    client = actions_api.client
+    targets_stub.add("segment", 10)
+    members = [f"c{i}" for i in range(150)]
+    seed_target(sync_redis, actions_api.settings.keys, "segment", 10, members)
+    cap = {"frequency_cap": {"max": 1, "per_hours": 24}}
+    assert (await client.put("/channels/email", json=cap)).status_code == 200
+    spec = {"target": {"kind": "segment", "id": 10}, "type": "single_send", "single_send": {},
+            "channel": "email", "definition": {"subject": "S", "body": "B"}}  # fmt: skip
+    first = await actions_api.create(name="First mail", **spec)
+    counts = await ticker.tick(datetime.now(tz=UTC) + timedelta(seconds=1))
+    assert counts["dispatched"] == len(members)
+    second = await actions_api.create(name="Second mail", **spec)
+    counts = await ticker.tick(datetime.now(tz=UTC) + timedelta(seconds=1))
+    assert counts["dispatched"] == 0 and counts["capped"] == len(members)
+    stats = (await client.get(f"/actions/{second['id']}/stats")).json()
+    assert stats == {"capped": len(members)}
+    log = (await client.get(f"/actions/{second['id']}/log", params={"limit": 1000})).json()
+    assert {e["reason"] for e in log["items"]} == {"frequency cap channel:email: at most 1 per 24h"}
+    assert (await client.get(f"/actions/{first['id']}/stats")).json() == {
+        "dispatched": len(members)
+    }

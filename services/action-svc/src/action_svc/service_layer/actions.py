@@ -20,6 +20,7 @@ from action_svc.domain.channels import WebhookDefinition
 from action_svc.domain.errors import SpecError, SpecInvalid
 from action_svc.domain.model import ActionSpec, parse_spec
 from action_svc.domain.urlguard import AllowList, check_addresses
+from action_svc.domain.validation import check_timing
 from segshared.http import Conflict, NotFound
 
 T = TypeVar("T")
@@ -67,11 +68,28 @@ async def _wake_workers(ctx: ActionContext) -> None:
         log.warning("could not wake the workers", exc_info=True)
 
 
+def _single_send_missed(repo: ActionRepository, row: ActionRow, now: datetime) -> bool:
+    """A single send whose time came while it was paused, and that had not started then."""
+    if row.type != "single_send":
+        return False
+    send_at = (row.spec.get("single_send") or {}).get("send_at")
+    if send_at is None or repo.last_run_due(row.id) is not None:
+        return False
+    return datetime.fromisoformat(send_at) <= now
+
+
 def _require(repo: ActionRepository, action_id: int) -> ActionRow:
     row = repo.get(action_id)
     if row is None:
         raise NotFound(f"action {action_id} does not exist")
     return row
+
+
+def _check_timing(spec: ActionSpec, now: datetime) -> None:
+    """422 for an end or a send time already in the past."""
+    errors = check_timing(spec, now)
+    if errors:
+        raise SpecInvalid(errors)
 
 
 async def _check(ctx: ActionContext, spec: ActionSpec) -> None:
@@ -95,8 +113,9 @@ async def _check(ctx: ActionContext, spec: ActionSpec) -> None:
 async def create_action(*, ctx: ActionContext, data: Any) -> ActionRow:
     """Validate and save a new action; it is active at once (the worker loads it within ~1s)."""
     spec = parse_spec(data)
-    await _check(ctx, spec)
     now = _now()
+    _check_timing(spec, now)
+    await _check(ctx, spec)
     row = ActionRow(
         name=spec.name, description=spec.description, target_kind=spec.target.kind,
         target_id=spec.target.id, type=spec.type, channel=spec.channel,
@@ -117,6 +136,8 @@ async def update_action(
     if current.status in ("stopped", "completed"):
         raise Conflict(f"action {action_id} is {current.status}; clone it into a new one instead")
     spec = parse_spec({**current.spec, **changes})
+    if {"ends_at", "single_send"} & set(changes):  # an unchanged past date is not news
+        _check_timing(spec, _now())
     await _check(ctx, spec)
 
     def work(repo: ActionRepository) -> ActionRow:
@@ -164,6 +185,12 @@ async def resume_action(*, ctx: ActionContext, action_id: int, replay_missed: bo
             row.status, row.status_reason, row.updated_at = "active", "", now
             if not replay_missed:  # scheduled occurrences during the pause are not due
                 row.active_since = now
+                if _single_send_missed(repo, row, now):
+                    row.status = "completed"
+                    row.status_reason = (
+                        "not sent: its send_at passed while it was paused "
+                        "(resume with replay_missed=true to send it late)"
+                    )
         return row
 
     resumed = await in_db(ctx, work, write=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 
 from sqlalchemy.exc import IntegrityError
@@ -84,9 +84,13 @@ async def plan_runs(
 async def send_shard(
     *, run: RunRow, action: LiveAction, shard: int, targets: TargetSets, store: DispatchStore,
     chunk: int, limiters: Limiters, now: Callable[[], datetime],
-    keep_going: Callable[[], bool],
+    keep_going: Callable[[], Awaitable[bool]],
 ) -> Counter[str]:  # fmt: skip
-    """Send the run to shard ``shard``; counts of outcomes, ``shards_done`` 1 when done."""
+    """Send the run to shard ``shard``; counts of outcomes, ``shards_done`` 1 when done.
+
+    ``keep_going`` is asked before every chunk: a paused or stopped action stops mid-send and
+    its progress stays, so a resume goes on from the cursor.
+    """
     counts: Counter[str] = Counter()
     progress = await targets.progress(shard, run.id)
     if progress.get("done"):
@@ -95,7 +99,7 @@ async def send_shard(
     if not progress.get("snap"):
         await targets.take_snapshot(kind, target_id, shard, run.id)
     cursor = progress.get("cursor", 0)
-    while keep_going():
+    while await keep_going():
         cursor, members = await targets.scan(shard, run.id, cursor, chunk)
         if members:
             await limiters.acquire(action.spec.channel, len(members))

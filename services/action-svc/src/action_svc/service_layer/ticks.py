@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from redis.asyncio import Redis
@@ -100,7 +101,7 @@ class Ticker:
                 send_shard(
                     run=run, action=action, shard=shard, targets=self.targets, store=self.store,
                     chunk=self.settings.send_chunk, limiters=self.limiters, now=clock,
-                    keep_going=lambda: True,
+                    keep_going=partial(self._still_active, run.action_id),
                 ) for shard in shards
             ))  # fmt: skip
             for shard_counts in sent:
@@ -110,6 +111,12 @@ class Ticker:
             partitions=self.settings.partitions, now=now,
         )  # fmt: skip
         return counts
+
+    async def _still_active(self, action_id: int) -> bool:
+        """Whether a send may go on: its action is still live and active (the catalogue is
+        reloaded at most every ``max_age_s``, so a pause or a deletion stops a send within it)."""
+        action = (await self.cache.get()).actions.get(action_id)
+        return action is not None and action.active
 
     async def run_forever(self) -> None:
         """Tick every ``tick_interval_s``, and at once when the API announces a change (a new
