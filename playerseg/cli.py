@@ -114,7 +114,10 @@ def run_seed(args: argparse.Namespace) -> int:
     """The ``seed`` command: the default catalog, created where missing."""
     try:
         seed(args.card_api, args.segment_api, vip_path=args.vip_list)
-    except (SeedError, httpx.HTTPError, OSError) as exc:
+    except httpx.RequestError as exc:
+        print(f"error: cannot reach {exc.request.url}: {exc}", file=sys.stderr)
+        return 1
+    except (SeedError, OSError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print("default catalog seeded")
