@@ -1,5 +1,5 @@
-"""``playerseg`` command line: ``up`` (the embedded default), ``replay`` (a bets file) and
-``topics`` (create the platform's topics on a broker)."""
+"""``playerseg`` command line: ``up`` (the embedded default), ``replay`` (a bets file),
+``topics`` (create the platform's topics on a broker) and ``seed`` (the default catalog)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import httpx
+
 from playerseg import up
+from playerseg.demo.catalog import VIP_LIST_PATH
+from playerseg.demo.seed import SeedError, seed
 from playerseg.devstack.config import DEFAULT_BETS, DEFAULT_PARTITIONS
-from playerseg.devstack.topics import ensure_topics
+from playerseg.devstack.topics import align_configs, ensure_topics
 from playerseg.replay import MissingColumnsError, ReplayError, ReplayStats, replay_file
 
 _SHOWN_BAD_ROWS = 20
@@ -53,8 +57,23 @@ def build_parser() -> argparse.ArgumentParser:
         help="add this to every default port, to run beside another stack",
     )
 
-    topics = commands.add_parser("topics", help="create every topic of the platform")
+    topics = commands.add_parser(
+        "topics", help="create every topic of the platform, align retention and compaction"
+    )
     _broker_options(topics)
+    topics.add_argument(
+        "--replication-factor",
+        type=_positive_int,
+        default=1,
+        help="copies of every partition (3 on a production cluster of 3 or more brokers)",
+    )
+
+    seed_cmd = commands.add_parser("seed", help="create the default cards and segments")
+    seed_cmd.add_argument("--card-api", default="http://127.0.0.1:8101", help="card-svc URL")
+    seed_cmd.add_argument("--segment-api", default="http://127.0.0.1:8102", help="segment-svc URL")
+    seed_cmd.add_argument(
+        "--vip-list", type=Path, default=VIP_LIST_PATH, help="CSV of the uploaded VIP card"
+    )
 
     replay = commands.add_parser("replay", help="publish a bets CSV (or CSV.gz) to player.events")
     replay.add_argument("file", type=Path)
@@ -81,8 +100,27 @@ def _broker_options(parser: argparse.ArgumentParser) -> None:
 
 def run_topics(args: argparse.Namespace) -> int:
     """The ``topics`` command: create what is missing, check what exists."""
-    created = ensure_topics(args.bootstrap, partitions=args.partitions)
+    created = ensure_topics(
+        args.bootstrap, partitions=args.partitions, replication_factor=args.replication_factor
+    )
     print(f"created {len(created)} topics: {', '.join(created) or 'none needed'}")
+    aligned = align_configs(args.bootstrap)
+    if aligned:
+        print(f"aligned the configs of {len(aligned)} topics: {', '.join(aligned)}")
+    return 0
+
+
+def run_seed(args: argparse.Namespace) -> int:
+    """The ``seed`` command: the default catalog, created where missing."""
+    try:
+        seed(args.card_api, args.segment_api, vip_path=args.vip_list)
+    except httpx.RequestError as exc:
+        print(f"error: cannot reach {exc.request.url}: {exc}", file=sys.stderr)
+        return 1
+    except (SeedError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print("default catalog seeded")
     return 0
 
 
@@ -129,4 +167,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_replay(args)
     if args.command == "topics":
         return run_topics(args)
+    if args.command == "seed":
+        return run_seed(args)
     return up.run(args)

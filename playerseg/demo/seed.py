@@ -95,9 +95,15 @@ def seed_segments(
     return ids
 
 
-def seed(card_api_url: str, segment_api_url: str, *, ready_timeout_s: float = 300.0) -> None:
+def seed(
+    card_api_url: str,
+    segment_api_url: str,
+    *,
+    ready_timeout_s: float = 300.0,
+    vip_path: Path = VIP_LIST_PATH,
+) -> None:
     """Create the default cards and segments that do not exist yet; wait for the cards."""
     with httpx.Client(timeout=30.0) as client:
-        cards = seed_cards(client, card_api_url)
+        cards = seed_cards(client, card_api_url, vip_path=vip_path)
         wait_ready(client, card_api_url, list(cards.values()), timeout_s=ready_timeout_s)
         seed_segments(client, segment_api_url, cards)

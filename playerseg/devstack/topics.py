@@ -1,13 +1,15 @@
-"""Creates the platform's topics, all with one partition count (DESIGN decision 2)."""
+"""Creates the platform's topics, all with one partition count (DESIGN decision 2) and the
+retention or compaction that ``segshared.topics.topic_specs`` gives each."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from kafka import KafkaAdminClient
+from kafka.admin import ConfigResource, ConfigResourceType
 from kafka.errors import TopicAlreadyExistsError
 
-from segshared.topics import all_topics
+from segshared.topics import all_topics, topic_specs
 
 
 class TopicPartitionsMismatch(RuntimeError):
@@ -69,10 +71,56 @@ def ensure_topics(
         admin.close()
 
 
+def wanted_configs(topic: str) -> Mapping[str, str]:
+    """The configs the platform gives ``topic`` (none for a topic it does not know)."""
+    return next((spec.configs for spec in topic_specs() if spec.name == topic), {})
+
+
+def align_configs(
+    bootstrap: str, *, topics: Iterable[str] | None = None, timeout_s: float = 30.0
+) -> list[str]:
+    """Give existing ``topics`` (default: every platform topic) the configs of their spec.
+
+    Only topics whose configs differ are altered (incrementally: other settings an operator
+    made are kept); returns those. Run after :func:`ensure_topics`, e.g. when an upgrade
+    changed a retention.
+    """
+    names = list(topics) if topics is not None else list(all_topics())
+    admin = KafkaAdminClient(
+        bootstrap_servers=bootstrap.split(","), request_timeout_ms=int(timeout_s * 1000)
+    )
+    try:
+        existing = [t for t in names if t in set(admin.list_topics()) and wanted_configs(t)]
+        if not existing:
+            return []
+        resources = [ConfigResource(ConfigResourceType.TOPIC, t) for t in existing]
+        current = admin.describe_configs(resources, config_filter="all")["topic"]
+        drifted = [t for t in existing if _differs(wanted_configs(t), current.get(t, {}))]
+        if drifted:
+            changes = [
+                ConfigResource(ConfigResourceType.TOPIC, t, configs=dict(wanted_configs(t)))
+                for t in drifted
+            ]
+            admin.alter_configs(changes, incremental=True)
+        return drifted
+    finally:
+        admin.close()
+
+
+def _differs(wanted: Mapping[str, str], described: Mapping[str, Mapping[str, object]]) -> bool:
+    return any(str(described.get(k, {}).get("value")) != v for k, v in wanted.items())
+
+
 def _create(
     admin: KafkaAdminClient, topic: str, partitions: int, replication: int, timeout_s: float
 ) -> bool:
-    spec = {topic: {"num_partitions": partitions, "replication_factor": replication}}
+    spec = {
+        topic: {
+            "num_partitions": partitions,
+            "replication_factor": replication,
+            "configs": dict(wanted_configs(topic)),
+        }
+    }
     try:
         admin.create_topics(spec, timeout_ms=int(timeout_s * 1000))
     except TopicAlreadyExistsError:
