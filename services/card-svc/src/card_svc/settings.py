@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from pydantic import AliasChoices, Field
+from pydantic_settings import SettingsConfigDict
 
 from segshared.settings import DatabaseUrl, PlatformSettings, ServiceUrl
 
@@ -12,12 +13,15 @@ SERVICE = "card-svc"
 
 
 def _env(name: str) -> AliasChoices:
-    # CARD_SVC_* variables, while keyword arguments still work in tests.
-    return AliasChoices(f"CARD_SVC_{name.upper()}", name)
+    # CARD_SVC_* variables only: a bare PORT or HOST set by a platform must not configure us.
+    # Keyword arguments by field name still work (populate_by_name).
+    return AliasChoices(f"CARD_SVC_{name.upper()}")
 
 
 class CardSettings(PlatformSettings):
     """Read from ``PLAYERSEG_*`` (shared) and ``CARD_SVC_*`` (own) environment variables."""
+
+    model_config = SettingsConfigDict(populate_by_name=True)
 
     database_url: DatabaseUrl = Field(
         "sqlite:///.run/card-svc.db", validation_alias=_env("database_url")

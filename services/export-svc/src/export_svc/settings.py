@@ -13,8 +13,9 @@ SERVICE = "export-svc"
 
 
 def _env(name: str) -> AliasChoices:
-    # EXPORT_SVC_* variables, while keyword arguments still work in tests.
-    return AliasChoices(f"EXPORT_SVC_{name.upper()}", name)
+    # EXPORT_SVC_* variables only: a bare PORT or HOST set by a platform must not configure us.
+    # Keyword arguments by field name still work (populate_by_name).
+    return AliasChoices(f"EXPORT_SVC_{name.upper()}")
 
 
 class ExportSettings(PlatformSettings):
