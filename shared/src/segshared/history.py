@@ -99,8 +99,8 @@ class SizeHistory:
 
     async def points(self, set_id: int, *, limit: int = DEFAULT_CAP) -> list[SizePoint]:
         """The newest ``limit`` points of one set, oldest first (empty: never sampled)."""
-        members: list[bytes | str] = await self._redis.zrange(self._key(set_id), -limit, -1)
-        return [_point(m.decode() if isinstance(m, bytes) else m) for m in members]
+        members = await self._redis.zrange(self._key(set_id), -limit, -1)
+        return [_point(m.decode() if isinstance(m, bytes) else str(m)) for m in members]
 
     async def forget(self, set_id: int) -> None:
         await self._redis.delete(self._key(set_id))
