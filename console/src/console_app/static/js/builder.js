@@ -54,6 +54,7 @@ export function toDoc(group, path, grammar) {
     const key = grammar.keys[node.op];
     return { [key]: node.children.map((child, i) => walk(child, `${at}.${key}[${i}]`)) };
   };
+  group.path = path;
   if (!group.children.length) return { doc: null, problems };
   return { doc: walk(group, path), problems };
 }

@@ -22,8 +22,9 @@ function picker(rule, catalog, onPick) {
     const needle = search.value.trim().toLowerCase();
     const match = (x) => !needle || x.name.toLowerCase().includes(needle);
     return [
-      ...catalog.cards.filter(match).map((c) => ({ kind: "card", ...c })),
-      ...catalog.segments.filter((s) => s.id !== catalog.selfId).filter(match).map((s) => ({ kind: "segment", ...s })),
+      // A card's own "kind" (rule or static) must not override the reference kind.
+      ...catalog.cards.filter(match).map((c) => ({ ...c, kind: "card" })),
+      ...catalog.segments.filter((s) => s.id !== catalog.selfId).filter(match).map((s) => ({ ...s, kind: "segment" })),
     ];
   }
   function renderOptions() {
