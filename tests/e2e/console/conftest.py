@@ -39,13 +39,20 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+@pytest.fixture(scope="module")
+def operator(browser: object) -> Iterator[object]:
+    """One browser profile for the module: Column Settings persist across its screens."""
+    context = browser.new_context(viewport=LAPTOP, accept_downloads=True)  # type: ignore[attr-defined]
+    yield context
+    context.close()
+
+
 @pytest.fixture
 def console(
-    browser: object, replayed: Pipeline, tmp_path: Path, request: pytest.FixtureRequest
+    operator: object, replayed: Pipeline, tmp_path: Path, request: pytest.FixtureRequest
 ) -> Iterator[Console]:
     """A page of the console at laptop width; console errors fail the test at its end."""
-    context = browser.new_context(viewport=LAPTOP, accept_downloads=True)  # type: ignore[attr-defined]
-    page = context.new_page()
+    page = operator.new_page()  # type: ignore[attr-defined]
     errors = ConsoleErrors.watch(page)
     screen = Console(page=page, base_url=replayed.stack.console_url, artifacts=ARTIFACTS,
                      downloads=tmp_path)  # fmt: skip
@@ -55,7 +62,7 @@ def console(
         failed = getattr(request.node, "rep_call", None)
         if failed is not None and failed.failed:
             page.screenshot(path=str(ARTIFACTS / f"failed-{request.node.name}.png"), full_page=True)
-        context.close()
+        page.close()
     assert not errors.seen, f"browser console errors: {errors.seen}"
 
 

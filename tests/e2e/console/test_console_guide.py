@@ -100,7 +100,7 @@ def test_create_execute_columns_sort_download_and_save(
     console.open("#/segments")
     page.get_by_role("link", name="Create Segment").first.click()  # 1
     console.loaded()
-    page.get_by_label("Name").fill(NAME)  # 2
+    page.get_by_label("Name", exact=True).fill(NAME)  # 2
     page.get_by_role("button", name="Execute").click()  # 3: Filters are needed first
     expect(page.locator("section.block.include .node-error").first).to_contain_text(
         "Add at least one rule"
@@ -213,9 +213,9 @@ def test_edit_shows_api_errors_next_to_the_rule_then_saves(
 
     console.menu(NAME, "Edit")
     console.loaded()
-    expect(page.get_by_label("Name")).to_have_value(NAME)
-    page.get_by_label("Name").fill(EDITED)
-    page.get_by_label("Description").fill("Big, frequent and not losing")
+    expect(page.get_by_label("Name", exact=True)).to_have_value(NAME)
+    page.get_by_label("Name", exact=True).fill(EDITED)
+    page.get_by_label("Description", exact=True).fill("Big, frequent and not losing")
     page.get_by_role("button", name="Save").click()
     expect(page).to_have_url(HOME)
     console.loaded()
@@ -261,7 +261,7 @@ def test_cards_screen_table_view_csv_and_card_creation(
     console.open("#/cards")
     page.get_by_role("link", name="Create Card").first.click()
     console.loaded()
-    page.get_by_label("Name").fill("Heavy losers")
+    page.get_by_label("Name", exact=True).fill("Heavy losers")
     condition = page.locator("li.rule .condition").first
     condition.get_by_label("Condition on").select_option("field")
     condition.get_by_label("Field").select_option("net_result")
