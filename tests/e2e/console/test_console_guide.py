@@ -32,6 +32,7 @@ CLONE = "High-rolling regulars, copy"
 COLUMNS = ["player_id", "bets_count", "total_wagered", "net_result", "biggest_bet", "email"]
 SHOWN = ["Player ID", "Bets", "Total wagered", "Net result", "Biggest bet", "Email"]
 PAGE = 25
+TABLET = {"width": 820, "height": 1180}
 HOME, CARDS = re.compile(r"#/segments$"), re.compile(r"#/cards$")
 
 
@@ -91,6 +92,25 @@ def test_home_shows_every_segment_with_its_count_and_history(
         assert int(chart.get_attribute("data-points") or 0) >= 1
         expect(console.panel(name).locator(".changed")).to_contain_text("Last changed")
     console.shot("01-segments-home")
+
+
+def test_the_menu_works_with_the_keyboard_at_tablet_width(console: Console) -> None:
+    page = console.page
+    page.set_viewport_size(TABLET)
+    console.open("#/segments")
+    console.shot("01b-segments-home-tablet")
+    dots = console.panel("VIPs at risk").get_by_role("button", name="Menu of VIPs at risk")
+    dots.focus()
+    page.keyboard.press("Enter")
+    expect(console.panel("VIPs at risk").get_by_role("menuitem", name="Table View")).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dots).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("ArrowDown")  # Add Action
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"#/segments/\d+/actions$"))
+    console.loaded()
+    console.shot("01c-add-action-tablet")
 
 
 def test_create_execute_columns_sort_download_and_save(
