@@ -127,3 +127,19 @@ export function showProblems(root, groups, problems) {
   }
   return leftovers;
 }
+
+/**
+ * Shows an editor's problems: each rule's next to it, the name's under the name, the rest in
+ * the form's message; true when there are none.
+ */
+export function reportProblems({ filters, groups, nameError, formError }, problems) {
+  nameError.textContent = "";
+  const rest = groups.length ? showProblems(filters, groups, problems) : problems;
+  const general = [];
+  for (const p of rest) {
+    if (p.loc === "name") nameError.textContent = p.msg;
+    else general.push(p.loc ? `${p.loc}: ${p.msg}` : p.msg);
+  }
+  formError.textContent = general.join(" ");
+  return problems.length === 0;
+}

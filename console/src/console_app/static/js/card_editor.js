@@ -2,7 +2,7 @@
 // ALL/ANY groups with the same builder as segments; errors shown next to the condition.
 import { api, fields as loadFields, ApiError } from "./api.js";
 import { h, toast } from "./dom.js";
-import { fromDoc, nextId, groupEditor, showProblems, toDoc } from "./builder.js";
+import { fromDoc, nextId, groupEditor, reportProblems, toDoc } from "./builder.js";
 import { conditionGrammar } from "./conditions.js";
 
 export function renderCardEditor(main, cardId) {
@@ -32,17 +32,8 @@ function build(main, grammar, existing) {
       ? h("p", { class: "muted" }, "An uploaded list has no rule: upload its members again to change them.")
       : h("section", { class: "block include", "aria-label": "Rule" }, groupEditor(rule, grammar, () => {})));
 
-  function report(problems) {
-    nameError.textContent = "";
-    const rest = isStatic ? problems : showProblems(filters, [rule], problems);
-    const general = [];
-    for (const p of rest) {
-      if (p.loc === "name") nameError.textContent = p.msg;
-      else general.push(p.loc ? `${p.loc}: ${p.msg}` : p.msg);
-    }
-    formError.textContent = general.join(" ");
-    return problems.length === 0;
-  }
+  const groups = isStatic ? [] : [rule];
+  const report = (problems) => reportProblems({ filters, groups, nameError, formError }, problems);
 
   async function save(event) {
     event.preventDefault();

@@ -1,7 +1,7 @@
 // Create / Edit: name, description, Filters (include and exclude), Execute, results, Save.
 import { api, ApiError } from "./api.js";
 import { h, clear, numberFormat, toast } from "./dom.js";
-import { emptyGroup, fromDoc, groupEditor, showProblems, toDoc } from "./builder.js";
+import { emptyGroup, fromDoc, groupEditor, reportProblems, toDoc } from "./builder.js";
 import { CARD, SEGMENT, listOf } from "./kinds.js";
 import { refGrammar } from "./refs.js";
 import { resultsTable } from "./table.js";
@@ -48,18 +48,7 @@ function build(main, grammar, existing) {
     return { def: { include: inc.doc, exclude: exc.doc }, problems };
   }
 
-  function report(problems) {
-    nameError.textContent = "";
-    formError.textContent = "";
-    const rest = showProblems(filters, [include, exclude], problems);
-    const general = [];
-    for (const p of rest) {
-      if (p.loc === "name") nameError.textContent = p.msg;
-      else general.push(p.loc ? `${p.loc}: ${p.msg}` : p.msg);
-    }
-    formError.textContent = general.join(" ");
-    return problems.length === 0;
-  }
+  const report = (problems) => reportProblems({ filters, groups: [include, exclude], nameError, formError }, problems);
 
   let table = null;
   async function execute() {
