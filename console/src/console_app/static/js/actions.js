@@ -77,19 +77,27 @@ export function renderActions(main, kind, targetId) {
     }
 
     const every = h("select", {}, h("option", { value: "hours" }, "Every N hours"), h("option", { value: "day" }, "Every day at"),
-      h("option", { value: "week" }, "Every week on"));
+      h("option", { value: "week" }, "Every week on"), h("option", { value: "cron" }, "Cron expression"));
     const hours = h("input", { type: "number", min: "1", value: "24" });
     const at = h("input", { type: "time", value: "09:00" });
     const weekday = h("select", {}, ...["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
       .map((d) => h("option", { value: d }, d[0].toUpperCase() + d.slice(1))));
+    const cron = h("input", { type: "text", placeholder: "0 9 * * 1", autocomplete: "off" });
     const timezone = h("input", { type: "text", value: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC" });
+    const rows = {
+      hours: field("schedule.hours", "Hours", hours), weekday: field("schedule.weekday", "Weekday", weekday),
+      at: field("schedule.at", "At (local time)", at), cron: field("schedule.cron", "Cron (minute hour day month weekday)", cron),
+      timezone: field("schedule.timezone", "Time zone", timezone),
+    };
+    // Only the fields of the chosen recurrence are shown (and sent).
+    const SHOWN = { hours: ["hours"], day: ["at", "timezone"], week: ["weekday", "at", "timezone"], cron: ["cron", "timezone"] };
     function renderSchedule() {
       scheduleBox.hidden = state.type !== "scheduled";
+      for (const [key, row] of Object.entries(rows)) row.hidden = !SHOWN[every.value].includes(key);
     }
+    every.addEventListener("change", renderSchedule);
     scheduleBox.append(h("fieldset", {}, h("legend", {}, "Schedule"),
-      field("schedule.every", "Repeat", every), field("schedule.hours", "Hours", hours),
-      field("schedule.at", "At (local time)", at), field("schedule.weekday", "Weekday", weekday),
-      field("schedule.timezone", "Time zone", timezone),
+      field("schedule.every", "Repeat", every), ...Object.values(rows),
       h("p", { class: "error-text", dataset: { errorFor: "schedule" }, role: "alert" })));
 
     function body() {
@@ -108,7 +116,8 @@ export function renderActions(main, kind, targetId) {
         action.type = "scheduled";
         if (every.value === "hours") action.schedule = { every: "hours", hours: Number(hours.value) };
         else if (every.value === "day") action.schedule = { every: "day", at: at.value, timezone: timezone.value };
-        else action.schedule = { every: "week", weekday: weekday.value, at: at.value, timezone: timezone.value };
+        else if (every.value === "week") action.schedule = { every: "week", weekday: weekday.value, at: at.value, timezone: timezone.value };
+        else action.schedule = { every: "cron", cron: cron.value, timezone: timezone.value };
       }
       return action;
     }

@@ -2,6 +2,14 @@
 // that shows each one's live count.
 import { h, clear, numberFormat } from "./dom.js";
 
+// A press outside an open picker closes it (pointerdown: before the click that may open another).
+document.addEventListener("pointerdown", (e) => {
+  for (const pop of document.querySelectorAll(".picker-pop:not([hidden])")) {
+    const root = pop.parentElement;
+    if (!root.contains(e.target)) root.querySelector(".picker-button")?.click();
+  }
+});
+
 function picker(rule, catalog, onPick) {
   const listId = `${rule.id}-options`;
   const search = h("input", {

@@ -3,8 +3,11 @@ import { api, ApiError } from "./api.js";
 import { h, numberFormat, relativeTime } from "./dom.js";
 import { resultsTable } from "./table.js";
 
+const POLL_MS = 3000;
+
 export function renderTableView(main, kind, id) {
   let stopped = false;
+  let timer = null;
   (async () => {
     const item = await api(`${kind.path}/${id}`);
     if (stopped) return;
@@ -25,8 +28,17 @@ export function renderTableView(main, kind, id) {
       table.element);
     await table.start();
     main.dataset.loaded = "true";
+    // The count follows the stream; the rows stay as loaded until sorted, paged or changed.
+    const poll = async () => {
+      try {
+        const now = await api(`${kind.path}/${id}`);
+        if (!stopped) count.textContent = `${numberFormat.format(now.count ?? 0)} players`;
+      } catch { /* the next round tries again */ }
+      if (!stopped) timer = setTimeout(poll, POLL_MS);
+    };
+    timer = setTimeout(poll, POLL_MS);
   })().catch((error) => {
     if (!stopped) main.append(h("p", { class: "error-text", role: "alert" }, `Cannot show the ${kind.kind}: ${error instanceof ApiError ? error.detail : error}`));
   });
-  return () => { stopped = true; };
+  return () => { stopped = true; clearTimeout(timer); };
 }
