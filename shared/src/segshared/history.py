@@ -89,13 +89,18 @@ class SizeHistory:
         return self._keys.size_history(self._kind, set_id)
 
     async def record(self, sizes: Mapping[int, int], *, at_ms: int) -> list[int]:
-        """Append each set's size if it changed; the ids whose size was appended."""
-        changed: list[int] = []
+        """Append each set's size if it changed; the ids whose size was appended.
+
+        One pipelined round trip for every set (the pipeline loads the script if needed).
+        """
+        if not sizes:
+            return []
+        pipe = self._redis.pipeline(transaction=False)
         for set_id, size in sizes.items():
             args = [at_ms, size, self._cap, self._ttl_ms]
-            if await self._append(keys=[self._key(set_id)], args=args):
-                changed.append(set_id)
-        return changed
+            await self._append(keys=[self._key(set_id)], args=args, client=pipe)
+        replies = await pipe.execute()
+        return [set_id for set_id, appended in zip(sizes, replies, strict=True) if appended]
 
     async def points(self, set_id: int, *, limit: int = DEFAULT_CAP) -> list[SizePoint]:
         """The newest ``limit`` points of one set, oldest first (empty: never sampled)."""
