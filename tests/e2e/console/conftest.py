@@ -1,7 +1,7 @@
 """Headless Chromium (Debian's, through Playwright) on the console of the replayed stack.
 
 One stack and one replay for the module (``replayed`` of tests/e2e/conftest.py); one browser
-for the session; a fresh page per test that fails the test on any browser console error.
+and one browser profile for the module; a fresh page per test that fails the test on any browser console error.
 """
 
 from __future__ import annotations
@@ -27,8 +27,10 @@ ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts" / "console"
 LAPTOP = {"width": 1366, "height": 900}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
+    """Chromium for this module only: Playwright's sync API runs an event loop in this thread
+    while it is open, which the asyncio tests after this module must not find."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing: apt-get install chromium (./dev test does it)"
         if os.environ.get("CI"):
