@@ -1,7 +1,8 @@
 """Headless Chromium (Debian's, through Playwright) on the console of the replayed stack.
 
 One stack and one replay for the module (``replayed`` of tests/e2e/conftest.py); one browser
-and one browser profile for the module; a fresh page per test that fails the test on any browser console error.
+and one browser profile for the module; a fresh page per test, which fails on any browser
+console error.
 """
 
 from __future__ import annotations
