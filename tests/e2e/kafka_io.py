@@ -81,3 +81,17 @@ def publish_events(
             ).get(timeout=30)
     finally:
         producer.close(timeout=10)
+
+
+def big_bets(players: list[str], at: str, tag: str = "exp") -> list[dict[str, Any]]:
+    """A lost bet of 20,000 by each player at ``at``: each becomes a high roller and net loser."""
+    events: list[dict[str, Any]] = []
+    for i, player in enumerate(players):
+        bet = {"bet_id": f"{tag}{i}", "game_id": "1"}
+        common = {"version": 1, "player_id": player, "occurred_at": at}
+        events.append({"event_id": f"bet:{tag}{i}:placed", "type": "bet_placed", **common,
+                       "data": {**bet, "amount": 20000.0}})  # fmt: skip
+        events.append({"event_id": f"bet:{tag}{i}:settled", "type": "bet_settled", **common,
+                       "data": {**bet, "outcome": "lost", "amount": 20000.0, "stake": 20000.0,
+                                "busted_at": 1.5}})  # fmt: skip
+    return events

@@ -16,7 +16,7 @@ import pytest
 
 from segshared.topics import PLAYER_EVENTS
 from tests.e2e.export_checks import FIGURES, exported_rows, oracle_row, read_csv, wait_for_job
-from tests.e2e.kafka_io import publish_events
+from tests.e2e.kafka_io import big_bets, publish_events
 from tests.e2e.pipeline import Pipeline
 from tests.oracle.bets_oracle import Figures, Row, clock, player_figures
 
@@ -130,19 +130,6 @@ def test_an_unsaved_definition_exports_its_set_algebra(
     assert "card 99999 does not exist" in refused.json()["detail"]
 
 
-def _big_bets(players: list[str], at: str) -> list[dict[str, Any]]:
-    events: list[dict[str, Any]] = []
-    for i, player in enumerate(players):
-        bet = {"bet_id": f"exp{i}", "game_id": "1"}
-        common = {"version": 1, "player_id": player, "occurred_at": at}
-        events.append({"event_id": f"bet:exp{i}:placed", "type": "bet_placed", **common,
-                       "data": {**bet, "amount": 20000.0}})  # fmt: skip
-        events.append({"event_id": f"bet:exp{i}:settled", "type": "bet_settled", **common,
-                       "data": {**bet, "outcome": "lost", "amount": 20000.0, "stake": 20000.0,
-                                "busted_at": 1.5}})  # fmt: skip
-    return events
-
-
 def test_exports_are_snapshots_while_players_stream_in(
     replayed: Pipeline,
     exports: httpx.Client,
@@ -156,7 +143,7 @@ def test_exports_are_snapshots_while_players_stream_in(
     at = clock(oracle_rows).isoformat().replace("+00:00", "Z")  # the clock does not move
     publisher = threading.Thread(
         target=publish_events,
-        args=(replayed.stack.bootstrap, PLAYER_EVENTS, _big_bets(newcomers, at),
+        args=(replayed.stack.bootstrap, PLAYER_EVENTS, big_bets(newcomers, at),
               replayed.partitions),
     )  # fmt: skip
     publisher.start()

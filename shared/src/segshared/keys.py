@@ -80,6 +80,10 @@ class Keys:
         """Event time of the stream: the newest ``occurred_at`` seen (epoch ms)."""
         return self._k("clock:stream")
 
+    def size_history(self, kind: str, set_id: int) -> str:
+        """Sorted set of a card's or segment's sizes over time (``segshared.history``)."""
+        return self._k(f"hist:{kind}:{set_id}")
+
     def dead_letter_counts(self) -> str:
         """Hash ``<topic>|<reason>`` -> number of records sent to the dead-letter topic."""
         return self._k("stats:dlq")

@@ -9,6 +9,8 @@ from card_svc_it import wait_healthy
 
 from playerseg.demo.catalog import CARDS
 from playerseg.devstack.ports import free_port
+from segshared.history import SizeHistory
+from segshared.redis_client import make_redis
 from tests.integration.card_svc.conftest import CardEnv
 
 RULES = {name: rule for name, _, rule in CARDS}
@@ -123,3 +125,24 @@ async def test_members_mask_anonymized_fields(api: httpx.AsyncClient, card_env: 
     assert {i["email"] for i in items} == {"***"}
     refused = await api.get(f"/cards/{card_id}/members", params={"sort": "email"})
     assert refused.status_code == 422 and refused.json()["errors"][0]["loc"] == "sort"
+
+
+async def test_history_serves_the_sampled_sizes_and_the_size_now(
+    api: httpx.AsyncClient, card_env: CardEnv
+) -> None:
+    r = await api.post("/cards", json={"name": "Sampled", "rule": RULES["High rollers"]})
+    card_id = r.json()["id"]
+    keys = card_env.settings.keys
+    redis = make_redis(card_env.settings.redis_url)
+    await redis.sadd(keys.card(1, card_id), "p1", "p2")
+    history = SizeHistory(redis=redis, keys=keys, kind="card")
+    await history.record({card_id: 0}, at_ms=2_000)
+    await history.record({card_id: 2}, at_ms=3_000)
+    await redis.aclose()
+
+    r = await api.get(f"/cards/{card_id}/history")
+    assert r.status_code == 200, r.text
+    assert r.json() == {"id": card_id, "size": 2, "points": [
+        {"at": "1970-01-01T00:00:02Z", "size": 0}, {"at": "1970-01-01T00:00:03Z", "size": 2},
+    ]}  # fmt: skip
+    assert (await api.get("/cards/999999/history")).status_code == 404

@@ -8,6 +8,8 @@ from typing import Any
 import orjson
 from redis import Redis
 
+from segshared.history import SizeHistory
+from segshared.redis_client import make_redis
 from segshared.topics import SEGMENT_LIFECYCLE
 from tests.integration.segment_svc.conftest import PARTITIONS, Api, CardCatalogueStub
 from tests.integration.segment_svc.support import read_topic
@@ -200,3 +202,31 @@ async def test_execute_equals_set_algebra_in_python(
     assert ref.json()["count"] == len(cards[2])
     leftovers = [k for k in sync_redis.scan_iter(match=f"{keys.prefix}tmp:*")]
     assert leftovers == []
+
+
+async def test_history_serves_the_sampled_sizes_and_the_size_now(
+    api: Api, card_catalogue: CardCatalogueStub, sync_redis: Redis
+) -> None:
+    card_catalogue.known |= {1}
+    segment = await api.create(f"history-{uuid.uuid4().hex[:6]}", {"card": 1})
+    keys = api.settings.keys
+    sync_redis.sadd(keys.segment(0, segment["id"]), "a", "b")
+    sync_redis.sadd(keys.segment(PARTITIONS - 1, segment["id"]), "c")
+    redis = make_redis(api.settings.redis_url)
+    history = SizeHistory(redis=redis, keys=keys, kind="segment")
+    await history.record({segment["id"]: 1}, at_ms=1_000)
+    await history.record({segment["id"]: 3}, at_ms=5_000)
+    await redis.aclose()
+
+    response = await api.client.get(f"/segments/{segment['id']}/history")
+    assert response.status_code == 200, response.text
+    assert response.json() == {
+        "id": segment["id"],
+        "size": 3,
+        "points": [
+            {"at": "1970-01-01T00:00:01Z", "size": 1},
+            {"at": "1970-01-01T00:00:05Z", "size": 3},
+        ],
+    }
+    missing = await api.client.get("/segments/999999/history")
+    assert missing.status_code == 404

@@ -37,6 +37,7 @@ class CardSettings(PlatformSettings):
     batch_within_s: float = Field(0.2, gt=0, validation_alias=_env("batch_within_s"))
     clock_tick_s: float = Field(0.5, gt=0, validation_alias=_env("clock_tick_s"))
     catalog_poll_s: float = Field(1.0, gt=0, validation_alias=_env("catalog_poll_s"))
+    history_interval_s: float = Field(2.0, gt=0, validation_alias=_env("history_interval_s"))
     backfill_chunk: int = Field(500, ge=1, validation_alias=_env("backfill_chunk"))
     # One horizon for dedupe and event history: an event older than this behind the player's
     # newest can be neither told apart from a duplicate nor placed in a window, so it is late.

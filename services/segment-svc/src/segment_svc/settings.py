@@ -48,6 +48,9 @@ class SegmentSettings(PlatformSettings):
     applied_kept: int = Field(default=32, ge=1, le=1000, validation_alias=_env("APPLIED_KEPT"))
     applied_ttl_s: int = Field(default=86_400, ge=60, validation_alias=_env("APPLIED_TTL_S"))
     scratch_ttl_s: int = Field(default=300, ge=10, validation_alias=_env("SCRATCH_TTL_S"))
+    history_interval_s: float = Field(
+        default=2.0, gt=0, validation_alias=_env("HISTORY_INTERVAL_S")
+    )
 
 
 def load_settings() -> SegmentSettings:

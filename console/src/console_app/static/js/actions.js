@@ -1,4 +1,4 @@
-// Add Action: type, channel, name and the channel's definition; the segment's actions and counts.
+// Add Action: type, channel, name and the channel's definition; the target's actions and counts.
 import { api, ApiError } from "./api.js";
 import { h, clear, numberFormat, toast } from "./dom.js";
 import { confirmDialog } from "./dialog.js";
@@ -43,18 +43,18 @@ function describe(action) {
   return { type, channel };
 }
 
-export function renderActions(main, segmentId) {
+export function renderActions(main, kind, targetId) {
   let stopped = false;
   let timer = null;
   (async () => {
-    const segment = await api(`/segments/${segmentId}`);
+    const target = await api(`${kind.path}/${targetId}`);
     if (stopped) return;
-    build(segment);
+    build(target);
   })().catch((error) => {
     if (!stopped) main.append(h("p", { class: "error-text", role: "alert" }, `Cannot open Add Action: ${error instanceof ApiError ? error.detail : error}`));
   });
 
-  function build(segment) {
+  function build(target) {
     const state = { type: "entered", channel: "email" };
     const name = h("input", { type: "text", autocomplete: "off" });
     const channelBox = h("div", { class: "channel-fields" });
@@ -77,19 +77,27 @@ export function renderActions(main, segmentId) {
     }
 
     const every = h("select", {}, h("option", { value: "hours" }, "Every N hours"), h("option", { value: "day" }, "Every day at"),
-      h("option", { value: "week" }, "Every week on"));
+      h("option", { value: "week" }, "Every week on"), h("option", { value: "cron" }, "Cron expression"));
     const hours = h("input", { type: "number", min: "1", value: "24" });
     const at = h("input", { type: "time", value: "09:00" });
     const weekday = h("select", {}, ...["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
       .map((d) => h("option", { value: d }, d[0].toUpperCase() + d.slice(1))));
+    const cron = h("input", { type: "text", placeholder: "0 9 * * 1", autocomplete: "off" });
     const timezone = h("input", { type: "text", value: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC" });
+    const rows = {
+      hours: field("schedule.hours", "Hours", hours), weekday: field("schedule.weekday", "Weekday", weekday),
+      at: field("schedule.at", "At (local time)", at), cron: field("schedule.cron", "Cron (minute hour day month weekday)", cron),
+      timezone: field("schedule.timezone", "Time zone", timezone),
+    };
+    // Only the fields of the chosen recurrence are shown (and sent).
+    const SHOWN = { hours: ["hours"], day: ["at", "timezone"], week: ["weekday", "at", "timezone"], cron: ["cron", "timezone"] };
     function renderSchedule() {
       scheduleBox.hidden = state.type !== "scheduled";
+      for (const [key, row] of Object.entries(rows)) row.hidden = !SHOWN[every.value].includes(key);
     }
+    every.addEventListener("change", renderSchedule);
     scheduleBox.append(h("fieldset", {}, h("legend", {}, "Schedule"),
-      field("schedule.every", "Repeat", every), field("schedule.hours", "Hours", hours),
-      field("schedule.at", "At (local time)", at), field("schedule.weekday", "Weekday", weekday),
-      field("schedule.timezone", "Time zone", timezone),
+      field("schedule.every", "Repeat", every), ...Object.values(rows),
       h("p", { class: "error-text", dataset: { errorFor: "schedule" }, role: "alert" })));
 
     function body() {
@@ -97,7 +105,7 @@ export function renderActions(main, segmentId) {
       for (const [key, control] of Object.entries(controls)) {
         if (control.value.trim() !== "") definition[key] = control.value;
       }
-      const action = { name: name.value.trim(), target: { kind: "segment", id: segment.id }, channel: state.channel, definition };
+      const action = { name: name.value.trim(), target: { kind: kind.kind, id: target.id }, channel: state.channel, definition };
       if (state.type === "entered" || state.type === "exited") {
         action.type = "triggered";
         action.trigger = { on: state.type };
@@ -108,7 +116,8 @@ export function renderActions(main, segmentId) {
         action.type = "scheduled";
         if (every.value === "hours") action.schedule = { every: "hours", hours: Number(hours.value) };
         else if (every.value === "day") action.schedule = { every: "day", at: at.value, timezone: timezone.value };
-        else action.schedule = { every: "week", weekday: weekday.value, at: at.value, timezone: timezone.value };
+        else if (every.value === "week") action.schedule = { every: "week", weekday: weekday.value, at: at.value, timezone: timezone.value };
+        else action.schedule = { every: "cron", cron: cron.value, timezone: timezone.value };
       }
       return action;
     }
@@ -118,13 +127,13 @@ export function renderActions(main, segmentId) {
       for (const el of form.querySelectorAll("[aria-invalid]")) el.removeAttribute("aria-invalid");
       const general = [];
       for (const { loc, msg } of problems) {
-        let target = null;
-        for (let at = loc; at && !target; at = at.includes(".") ? at.slice(0, at.lastIndexOf(".")) : "") {
-          target = form.querySelector(`[data-error-for="${CSS.escape(at)}"]`);
+        let slot = null;
+        for (let at = loc; at && !slot; at = at.includes(".") ? at.slice(0, at.lastIndexOf(".")) : "") {
+          slot = form.querySelector(`[data-error-for="${CSS.escape(at)}"]`);
         }
-        if (target) {
-          target.textContent = [target.textContent, msg].filter(Boolean).join(" ");
-          target.parentElement.querySelector("input, textarea, select")?.setAttribute("aria-invalid", "true");
+        if (slot) {
+          slot.textContent = [slot.textContent, msg].filter(Boolean).join(" ");
+          slot.parentElement.querySelector("input, textarea, select")?.setAttribute("aria-invalid", "true");
         } else general.push(loc ? `${loc}: ${msg}` : msg);
       }
       formError.textContent = general.join(" ");
@@ -167,7 +176,7 @@ export function renderActions(main, segmentId) {
     const listBody = h("tbody");
     const listError = h("p", { class: "error-text", role: "alert" });
     const list = h("section", { class: "action-list", "aria-labelledby": "actions-title" },
-      h("h2", { id: "actions-title" }, "Actions on this segment"),
+      h("h2", { id: "actions-title" }, `Actions on this ${kind.kind}`),
       listError,
       h("div", { class: "table-wrap" }, h("table", { class: "grid" },
         h("thead", {}, h("tr", {}, ...["Name", "Type", "Channel", "Status", "Dispatched", "Skipped", ""].map((t) => h("th", { scope: "col" }, t)))),
@@ -192,7 +201,7 @@ export function renderActions(main, segmentId) {
     async function refresh() {
       clearTimeout(timer);
       try {
-        const data = await api("/actions", { query: { target_kind: "segment", target_id: segment.id, limit: 1000 } });
+        const data = await api("/actions", { query: { target_kind: kind.kind, target_id: target.id, limit: 1000 } });
         if (stopped) return;
         listError.textContent = "";
         clear(listBody);
@@ -219,9 +228,9 @@ export function renderActions(main, segmentId) {
 
     main.append(
       h("div", { class: "page-head" },
-        h("h1", { tabindex: "-1" }, `Add Action to "${segment.name}"`),
-        h("a", { class: "btn", href: `#/segments/${segment.id}/table` }, "Table View")),
-      h("p", { class: "muted" }, `${numberFormat.format(segment.count ?? 0)} players are in this segment now.`),
+        h("h1", { tabindex: "-1" }, `Add Action to "${target.name}"`),
+        h("a", { class: "btn", href: `${kind.route}/${target.id}/table` }, "Table View")),
+      h("p", { class: "muted" }, `${numberFormat.format(target.count ?? 0)} players are in this ${kind.kind} now.`),
       h("div", { class: "two-col" }, form, list));
     refresh();
   }

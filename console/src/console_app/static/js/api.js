@@ -70,5 +70,3 @@ export function fields() {
   return fieldsPromise;
 }
 
-export const listSegments = () => api("/segments", { query: { limit: 1000 } });
-export const listCards = () => api("/cards", { query: { limit: 1000 } });

@@ -1,123 +1,66 @@
-// The Filters rule builder: include/exclude blocks of AND/OR groups, nested, of card and
-// segment references. Each node remembers the path it was serialized to (include.and[1]), so
-// the API's errors are shown next to the rule that caused them.
-import { h, clear, numberFormat } from "./dom.js";
+// The Filters rule builder: nested AND/OR groups of rules, for segments (card and segment
+// references, groups "and"/"or") and cards (conditions, groups "all"/"any"). Each node
+// remembers the path it was serialized to (include.and[1], rule.all[0]), so that the API's
+// errors are shown next to the rule that caused them.
+import { h, clear } from "./dom.js";
 
 let uid = 0;
-const nextId = () => `n${++uid}`;
+export const nextId = () => `n${++uid}`;
 
 export function emptyGroup(op = "and") {
   return { type: "group", op, children: [], id: nextId() };
 }
 
-export function fromDoc(doc, catalog) {
+/**
+ * A grammar says how groups and rules are written: ``keys`` maps the builder's "and"/"or" to
+ * the document's keys; ``leaf`` reads a rule document, ``leafDoc`` writes one ({doc} or
+ * {problem}), ``leafEditor`` renders one, ``newLeaf`` makes an empty rule.
+ */
+export function fromDoc(doc, grammar) {
   if (!doc) return emptyGroup();
-  const node = parseNode(doc, catalog);
+  const node = parseNode(doc, grammar);
   if (node.type === "group") return node;
   const group = emptyGroup();
   group.children.push(node);
   return group;
 }
 
-function parseNode(doc, catalog) {
+function parseNode(doc, grammar) {
   for (const op of ["and", "or"]) {
-    if (Array.isArray(doc[op])) {
+    const key = grammar.keys[op];
+    if (Array.isArray(doc[key])) {
       const group = emptyGroup(op);
-      group.children = doc[op].map((child) => parseNode(child, catalog));
+      group.children = doc[key].map((child) => parseNode(child, grammar));
       return group;
     }
   }
-  const kind = "card" in doc ? "card" : "segment";
-  const id = Number(doc[kind]);
-  const known = (kind === "card" ? catalog.cards : catalog.segments).find((x) => x.id === id);
-  return { type: "rule", id: nextId(), ref: { kind, id, name: known?.name ?? `${kind} ${id}`, count: known?.count } };
+  return { type: "rule", id: nextId(), ...grammar.leaf(doc) };
 }
 
-// -> {doc, problems: [{path, msg}]}; doc null for an empty block.
-export function toDoc(group, path) {
+// -> {doc, problems: [{loc, msg}]}; doc null for an empty top-level group.
+export function toDoc(group, path, grammar) {
   const problems = [];
   const walk = (node, at) => {
     node.path = at;
     if (node.type === "rule") {
-      if (!node.ref) { problems.push({ loc: at, msg: "Choose a card or a segment for this rule." }); return null; }
-      return { [node.ref.kind]: node.ref.id };
+      const { doc, problem } = grammar.leafDoc(node);
+      if (problem) problems.push({ loc: at, msg: problem });
+      return doc ?? null;
     }
-    if (!node.children.length) { problems.push({ loc: at, msg: "This group is empty: add a rule or remove it." }); return null; }
-    return { [node.op]: node.children.map((child, i) => walk(child, `${at}.${node.op}[${i}]`)) };
+    if (!node.children.length) {
+      problems.push({ loc: at, msg: "This group is empty: add a rule or remove it." });
+      return null;
+    }
+    const key = grammar.keys[node.op];
+    return { [key]: node.children.map((child, i) => walk(child, `${at}.${key}[${i}]`)) };
   };
+  group.path = path;
   if (!group.children.length) return { doc: null, problems };
-  const doc = walk(group, path);
-  return { doc, problems };
+  return { doc: walk(group, path), problems };
 }
 
-function picker(rule, catalog, onPick) {
-  const listId = `${rule.id}-options`;
-  const search = h("input", {
-    type: "search", placeholder: "Search cards by name", "aria-label": "Search cards and segments by name",
-    "aria-controls": listId, autocomplete: "off",
-  });
-  const options = h("ul", { class: "options", id: listId, "aria-label": "Cards and segments" });
-  const pop = h("div", { class: "picker-pop", hidden: true }, search, options);
-  const label = () => (rule.ref
-    ? `${rule.ref.kind === "segment" ? "Segment: " : ""}${rule.ref.name} (${numberFormat.format(rule.ref.count ?? 0)})`
-    : "Choose a card…");
-  const toggle = h("button", {
-    type: "button", class: "btn picker-button", "aria-expanded": "false", "aria-controls": listId,
-    onclick: () => (pop.hidden ? show() : hide(false)),
-  }, label());
-
-  function choices() {
-    const needle = search.value.trim().toLowerCase();
-    const match = (x) => !needle || x.name.toLowerCase().includes(needle);
-    return [
-      ...catalog.cards.filter(match).map((c) => ({ kind: "card", ...c })),
-      ...catalog.segments.filter((s) => s.id !== catalog.selfId).filter(match).map((s) => ({ kind: "segment", ...s })),
-    ];
-  }
-  function renderOptions() {
-    clear(options);
-    const list = choices();
-    if (!list.length) options.append(h("li", { class: "muted" }, "No card or segment matches."));
-    for (const choice of list) {
-      options.append(h("li", {},
-        h("button", {
-          type: "button", class: "option", dataset: { kind: choice.kind, refId: choice.id },
-          onclick: () => pick(choice),
-        },
-        h("span", { class: "option-kind" }, choice.kind === "card" ? "Card" : "Segment"),
-        h("span", { class: "option-name" }, choice.name),
-        h("span", { class: "option-count" }, numberFormat.format(choice.count ?? 0)))));
-    }
-  }
-  function pick(choice) {
-    rule.ref = { kind: choice.kind, id: choice.id, name: choice.name, count: choice.count };
-    toggle.textContent = label();
-    hide(true);
-    onPick();
-  }
-  function show() {
-    pop.hidden = false;
-    toggle.setAttribute("aria-expanded", "true");
-    renderOptions();
-    search.focus();
-  }
-  function hide(focus) {
-    pop.hidden = true;
-    toggle.setAttribute("aria-expanded", "false");
-    if (focus) toggle.focus();
-  }
-  search.addEventListener("input", renderOptions);
-  search.addEventListener("keydown", (e) => {
-    if (e.key === "Enter") { e.preventDefault(); const first = choices()[0]; if (first) pick(first); }
-    if (e.key === "Escape") { e.preventDefault(); hide(true); }
-    if (e.key === "ArrowDown") { e.preventDefault(); options.querySelector("button")?.focus(); }
-  });
-  options.addEventListener("keydown", (e) => { if (e.key === "Escape") { e.preventDefault(); hide(true); } });
-  return h("div", { class: "picker" }, toggle, pop);
-}
-
-/** A block ("Include" or "Exclude") editing `group` in place; onChange after every edit. */
-export function groupEditor(group, catalog, onChange, { depth = 0, onRemove = null } = {}) {
+/** A block ("Include", "Exclude", "Rule") editing ``group`` in place; onChange after each edit. */
+export function groupEditor(group, grammar, onChange, { depth = 0, onRemove = null } = {}) {
   const el = h("div", { class: `group depth-${depth}`, dataset: { nodeId: group.id } });
   const render = () => {
     clear(el);
@@ -128,34 +71,35 @@ export function groupEditor(group, catalog, onChange, { depth = 0, onRemove = nu
     h("option", { value: "and", selected: group.op === "and" }, "ALL of (AND)"),
     h("option", { value: "or", selected: group.op === "or" }, "ANY of (OR)"));
     el.append(h("div", { class: "group-head" },
-      h("span", {}, "Players in "), opSelect,
+      h("span", {}, "Players matching "), opSelect,
       onRemove ? h("button", { type: "button", class: "btn link", onclick: onRemove }, "Remove group") : null),
     h("p", { class: "node-error error-text", dataset: { errorFor: group.id }, role: "alert" }));
     const rows = h("ul", { class: "rules" });
     group.children.forEach((child, index) => {
       const remove = () => { group.children.splice(index, 1); render(); onChange(); };
       if (child.type === "group") {
-        rows.append(h("li", {}, groupEditor(child, catalog, onChange, { depth: depth + 1, onRemove: remove })));
+        rows.append(h("li", {}, groupEditor(child, grammar, onChange, { depth: depth + 1, onRemove: remove })));
       } else {
         rows.append(h("li", { class: "rule", dataset: { nodeId: child.id } },
-          picker(child, catalog, onChange),
+          grammar.leafEditor(child, onChange),
           h("button", { type: "button", class: "btn link", "aria-label": "Remove rule", onclick: remove }, "Remove"),
           h("p", { class: "node-error error-text", dataset: { errorFor: child.id }, role: "alert" })));
       }
     });
     el.append(rows, h("div", { class: "group-actions" },
       h("button", {
-        type: "button", class: "btn",
+        type: "button", class: "btn add-rule",
         onclick: () => {
-          const rule = { type: "rule", id: nextId(), ref: null };
+          const rule = { type: "rule", id: nextId(), ...grammar.newLeaf() };
           group.children.push(rule);
           render();
           onChange();
-          el.querySelector(`[data-node-id="${rule.id}"] .picker-button`)?.click();
+          const added = el.querySelector(`[data-node-id="${rule.id}"]`);
+          grammar.onAdded?.(added);
         },
       }, "Add rule"),
       depth < 3 ? h("button", {
-        type: "button", class: "btn",
+        type: "button", class: "btn add-group",
         onclick: () => { group.children.push(emptyGroup(group.op === "and" ? "or" : "and")); render(); onChange(); },
       }, "Add group") : null));
   };
@@ -182,4 +126,20 @@ export function showProblems(root, groups, problems) {
     else leftovers.push(problem);
   }
   return leftovers;
+}
+
+/**
+ * Shows an editor's problems: each rule's next to it, the name's under the name, the rest in
+ * the form's message; true when there are none.
+ */
+export function reportProblems({ filters, groups, nameError, formError }, problems) {
+  nameError.textContent = "";
+  const rest = groups.length ? showProblems(filters, groups, problems) : problems;
+  const general = [];
+  for (const p of rest) {
+    if (p.loc === "name") nameError.textContent = p.msg;
+    else general.push(p.loc ? `${p.loc}: ${p.msg}` : p.msg);
+  }
+  formError.textContent = general.join(" ");
+  return problems.length === 0;
 }

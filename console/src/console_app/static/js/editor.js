@@ -1,26 +1,28 @@
 // Create / Edit: name, description, Filters (include and exclude), Execute, results, Save.
-import { api, listCards, listSegments, ApiError } from "./api.js";
+import { api, ApiError } from "./api.js";
 import { h, clear, numberFormat, toast } from "./dom.js";
-import { emptyGroup, fromDoc, groupEditor, showProblems, toDoc } from "./builder.js";
+import { emptyGroup, fromDoc, groupEditor, reportProblems, toDoc } from "./builder.js";
+import { CARD, SEGMENT, listOf } from "./kinds.js";
+import { refGrammar } from "./refs.js";
 import { resultsTable } from "./table.js";
 
 export function renderEditor(main, segmentId) {
   let stopped = false;
   (async () => {
     const [cards, segments, existing] = await Promise.all([
-      listCards(), listSegments(), segmentId ? api(`/segments/${segmentId}`) : Promise.resolve(null),
+      listOf(CARD), listOf(SEGMENT), segmentId ? api(`/segments/${segmentId}`) : Promise.resolve(null),
     ]);
     if (stopped) return;
-    build(main, { cards: cards.items, segments: segments.items, selfId: segmentId }, existing);
+    build(main, refGrammar({ cards, segments, selfId: segmentId }), existing);
   })().catch((error) => {
     if (!stopped) main.append(h("p", { class: "error-text", role: "alert" }, `Cannot open the editor: ${error instanceof ApiError ? error.detail : error}`));
   });
   return () => { stopped = true; };
 }
 
-function build(main, catalog, existing) {
-  const include = existing ? fromDoc(existing.include, catalog) : emptyGroup("and");
-  const exclude = existing?.exclude ? fromDoc(existing.exclude, catalog) : emptyGroup("or");
+function build(main, grammar, existing) {
+  const include = existing ? fromDoc(existing.include, grammar) : emptyGroup("and");
+  const exclude = existing?.exclude ? fromDoc(existing.exclude, grammar) : emptyGroup("or");
   const name = h("input", { id: "segment-name", type: "text", required: true, maxlength: "200", value: existing?.name ?? "", autocomplete: "off" });
   const description = h("textarea", { id: "segment-description", rows: "2" }, existing?.description ?? "");
   const nameError = h("p", { class: "error-text", dataset: { errorFor: "name" }, role: "alert" });
@@ -28,8 +30,8 @@ function build(main, catalog, existing) {
   const countOut = h("output", { class: "exec-count", "aria-live": "polite" });
   const resultsHolder = h("div", { class: "results-holder" });
   const stale = () => { countOut.textContent = countOut.textContent ? "Filters changed: press Execute again." : ""; };
-  const includeEl = groupEditor(include, catalog, stale);
-  const excludeEl = groupEditor(exclude, catalog, stale);
+  const includeEl = groupEditor(include, grammar, stale);
+  const excludeEl = groupEditor(exclude, grammar, stale);
   const filters = h("fieldset", { class: "filters" },
     h("legend", {}, "Filters"),
     h("section", { "aria-labelledby": "include-title", class: "block include" },
@@ -39,25 +41,14 @@ function build(main, catalog, existing) {
       h("p", { class: "muted" }, "Players matching these rules are removed from the result."), excludeEl));
 
   function definition() {
-    const inc = toDoc(include, "include");
-    const exc = toDoc(exclude, "exclude");
+    const inc = toDoc(include, "include", grammar);
+    const exc = toDoc(exclude, "exclude", grammar);
     const problems = [...inc.problems, ...exc.problems];
     if (!inc.doc) problems.push({ loc: "include", msg: "Add at least one rule to Include." });
     return { def: { include: inc.doc, exclude: exc.doc }, problems };
   }
 
-  function report(problems) {
-    nameError.textContent = "";
-    formError.textContent = "";
-    const rest = showProblems(filters, [include, exclude], problems);
-    const general = [];
-    for (const p of rest) {
-      if (p.loc === "name") nameError.textContent = p.msg;
-      else general.push(p.loc ? `${p.loc}: ${p.msg}` : p.msg);
-    }
-    formError.textContent = general.join(" ");
-    return problems.length === 0;
-  }
+  const report = (problems) => reportProblems({ filters, groups: [include, exclude], nameError, formError }, problems);
 
   let table = null;
   async function execute() {

@@ -30,7 +30,7 @@ function display(field, value) {
 }
 
 /**
- * source: {kind: "segment", id} or {kind: "definition", definition}.
+ * source: {kind: "segment" | "card", id} or {kind: "definition", definition}.
  * storageKey: where Column Settings are remembered (per segment).
  * onCount(total): called with the exact count after each load.
  */
@@ -120,7 +120,13 @@ export function resultsTable({ source, storageKey, onCount = () => {}, onError =
     const body = h("tbody");
     for (const item of items) {
       const row = h("tr");
-      for (const name of state.columns) row.append(h("td", {}, display(state.byName.get(name), item[name])));
+      for (const name of state.columns) {
+        const field = state.byName.get(name);
+        // The raw value (never of a masked field) for scripts and tests reading the table.
+        const raw = field?.masked || item[name] === undefined ? undefined : JSON.stringify(item[name]);
+        row.append(h("td", { dataset: raw === undefined ? {} : { value: raw }, class: typeof item[name] === "number" ? "num" : "" },
+          display(field, item[name])));
+      }
       body.append(row);
     }
     if (!items.length) body.append(h("tr", {}, h("td", { colspan: state.columns.length, class: "muted" }, "No players match.")));
@@ -135,8 +141,8 @@ export function resultsTable({ source, storageKey, onCount = () => {}, onError =
 
   async function fetchPage() {
     const q = query();
-    if (source.kind === "segment") {
-      return api(`/segments/${source.id}/members`, { query: q });
+    if (source.kind !== "definition") {
+      return api(`/${source.kind}s/${source.id}/members`, { query: q });
     }
     const data = await api("/segments/execute", { method: "POST", body: { ...source.definition, ...q } });
     return { total: data.count, items: data.items };
@@ -176,8 +182,9 @@ export function resultsTable({ source, storageKey, onCount = () => {}, onError =
   async function download() {
     const q = { columns: state.columns };
     if (state.sort) { q.sort = state.sort; q.order = state.order; }
-    if (source.kind === "segment") {
-      const link = h("a", { href: apiUrl("/exports/stream", { segment_id: source.id, ...q }), download: "" });
+    if (source.kind !== "definition") {
+      // export-svc streams the whole set, in the columns and order shown.
+      const link = h("a", { href: apiUrl("/exports/stream", { [`${source.kind}_id`]: source.id, ...q }), download: "" });
       document.body.append(link);
       link.click();
       link.remove();

@@ -14,6 +14,7 @@ from card_svc.entrypoints.members import members_of
 from card_svc.entrypoints.schemas import CardCreate, CardOut, CardPage, CardUpdate, MembersPageOut
 from card_svc.service_layer import cards as uc
 from card_svc.service_layer.uploads import parse_player_ids
+from segshared.history import HistoryOut, SizeHistory
 from segshared.http import Conflict
 
 router = APIRouter(prefix="/cards", tags=["cards"])
@@ -155,3 +156,14 @@ async def card_members(
     return await members_of(
         deps, card_id, columns=columns, sort=sort, order=order, offset=offset, limit=limit
     )
+
+
+@router.get("/{card_id}/history", response_model=HistoryOut)
+async def card_history(
+    card_id: int, deps: Deps, limit: Annotated[int, Query(ge=1, le=1000)] = 500
+) -> HistoryOut:
+    """Size over time: a point whenever the sampled size changed, oldest first."""
+    record = await asyncio.to_thread(uc.get_card, sessions=deps.sessions, card_id=card_id)
+    history = SizeHistory(redis=deps.redis, keys=deps.settings.keys, kind="card")
+    points = await history.points(card_id, limit=limit)
+    return HistoryOut(id=card_id, size=(await deps.view(record)).count, points=points)

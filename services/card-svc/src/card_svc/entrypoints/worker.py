@@ -22,6 +22,7 @@ from segshared.batch_consumer import BatchConsumer, consumer_config
 from segshared.batch_publisher import relay_in_batches
 from segshared.db import make_engine, make_session_factory
 from segshared.dlq import DeadLetters
+from segshared.history import SizeHistory, SizeSampler
 from segshared.outbox import OutboxRelay
 from segshared.redis_client import make_redis
 from segshared.streaming import make_faust_app, run_worker
@@ -94,6 +95,18 @@ def build_worker(
             await refresh_and_backfill(ctx=ctx, session_factory=session_factory, partitions=owned())
         except Exception:
             log.exception("catalog refresh or backfill failed")
+
+    async def card_ids() -> list[int]:
+        return list(ctx.catalog.revisions())
+
+    sampler = SizeSampler(
+        history=SizeHistory(redis=redis, keys=settings.keys, kind="card"),
+        redis=redis, shard_key=settings.keys.card, partitions=settings.partitions, ids=card_ids,
+    )  # fmt: skip
+
+    @app.task
+    async def size_history() -> None:
+        await sampler.run_forever(settings.history_interval_s)
 
     @app.task
     async def outbox() -> None:

@@ -24,6 +24,7 @@ from segment_svc.service_layer.queries import ActionUsage, SegmentContext
 from segment_svc.service_layer.validation import CardCatalogue, DefinitionErrors, Limits
 from segment_svc.settings import SegmentSettings, load_settings
 from segshared.db import database_check, make_engine, make_session_factory
+from segshared.history import SizeHistory
 from segshared.http import health_router, install_error_handlers, problem
 from segshared.redis_client import make_redis
 
@@ -78,6 +79,7 @@ def create_app(
         keys=settings.keys,
         partitions=settings.partitions,
         scratch_ttl_s=settings.scratch_ttl_s,
+        history=SizeHistory(redis=redis, keys=settings.keys, kind="segment"),
     )
     app.state.lifecycle_relay = relay
 

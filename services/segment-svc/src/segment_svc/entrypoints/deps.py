@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from segment_svc.adapters.redis_views import SegmentViews
 from segment_svc.service_layer import queries
+from segshared.history import SizeHistory
 from segshared.keys import Keys
 
 
@@ -21,6 +22,7 @@ class ApiServices:
     keys: Keys
     partitions: int
     scratch_ttl_s: int
+    history: SizeHistory
 
 
 def _services(request: Request) -> ApiServices:

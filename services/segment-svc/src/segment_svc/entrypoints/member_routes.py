@@ -12,6 +12,7 @@ from segment_svc.service_layer import queries
 from segment_svc.service_layer.columns import check_columns
 from segment_svc.service_layer.execute import execute_definition
 from segment_svc.service_layer.validation import check_cards, check_segments, parse_definition
+from segshared.history import HistoryOut
 
 router = APIRouter(prefix="/segments", tags=["members"])
 
@@ -62,3 +63,16 @@ async def members(
         limit=limit,
     )
     return MembersOut(total=page.total, items=page.items)
+
+
+@router.get("/{segment_id}/history", response_model=HistoryOut)
+async def history(
+    segment_id: int,
+    services: Services,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+) -> HistoryOut:
+    """Size over time: a point whenever the sampled size changed, oldest first."""
+    row = await queries.get_segment(ctx=services.ctx, segment_id=segment_id)
+    stats = await services.views.stats([(row.id, row.revision)])
+    points = await services.history.points(segment_id, limit=limit)
+    return HistoryOut(id=segment_id, size=stats[segment_id].count, points=points)

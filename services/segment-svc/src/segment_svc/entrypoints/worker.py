@@ -25,6 +25,7 @@ from segment_svc.settings import SERVICE, SegmentSettings, load_settings
 from segshared.batch_consumer import BatchConsumer, consumer_config
 from segshared.batch_publisher import relay_in_batches
 from segshared.dlq import DeadLetters
+from segshared.history import SizeHistory, SizeSampler
 from segshared.outbox import OutboxRelay
 from segshared.retry import retry_forever
 from segshared.streaming import make_faust_app, run_worker
@@ -119,7 +120,19 @@ def create_worker(
     async def consume_card_changes() -> None:
         await consumer.run_forever()
 
+    async def segment_ids() -> list[int]:
+        return list((await cache.get()).revisions())
+
+    sampler = SizeSampler(
+        history=SizeHistory(redis=redis, keys=keys, kind="segment"),
+        redis=redis, shard_key=keys.segment, partitions=settings.partitions, ids=segment_ids,
+    )  # fmt: skip
+
+    async def sample_sizes() -> None:
+        await sampler.run_forever(settings.history_interval_s)
+
     app.task(consume_card_changes)
+    app.task(sample_sizes)
     app.task(keep_segments_built)
     app.task(relay_outbox)
 
