@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,7 +19,7 @@ from action_svc.entrypoints.deps import ApiServices
 from action_svc.service_layer.actions import ActionContext, Resolve, Targets
 from action_svc.settings import ActionSettings, load_settings
 from segshared.db import database_check, make_engine, make_session_factory
-from segshared.http import health_router, install_error_handlers, problem
+from segshared.http import health_router, install_error_handlers, on_error
 from segshared.redis_client import make_redis
 
 DESCRIPTION = (
@@ -70,14 +67,19 @@ def create_app(
 
 
 def _install_own_handlers(app: FastAPI) -> None:
-    @app.exception_handler(SpecInvalid)
-    async def _invalid(_: Request, exc: SpecInvalid) -> JSONResponse:
-        errors: list[dict[str, Any]] = [{"loc": e.loc, "msg": e.msg} for e in exc.errors]
-        return problem(422, f"invalid action: {exc}", errors=errors)
-
-    @app.exception_handler(TargetsUnavailable)
-    async def _targets_down(_: Request, exc: TargetsUnavailable) -> JSONResponse:
-        return problem(503, f"cannot check the action's target: {exc}; try again shortly")
+    on_error(
+        app,
+        SpecInvalid,
+        422,
+        detail=lambda e: f"invalid action: {e}",
+        extra=lambda e: {"errors": [{"loc": x.loc, "msg": x.msg} for x in e.errors]},
+    )
+    on_error(
+        app,
+        TargetsUnavailable,
+        503,
+        detail=lambda e: f"cannot check the action's target: {e}; try again shortly",
+    )
 
 
 def main() -> None:

@@ -7,8 +7,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy import Engine
 
@@ -23,7 +22,7 @@ from export_svc.service_layer.streaming import Tuning
 from export_svc.settings import ExportSettings, load_settings
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.fields import FIELDS
-from segshared.http import health_router, install_error_handlers, problem
+from segshared.http import PROBLEM_MEMBERS, health_router, install_error_handlers, on_error
 from segshared.redis_client import make_redis
 
 DESCRIPTION = (
@@ -85,18 +84,20 @@ def create_app(
 
 
 def _install_own_handlers(app: FastAPI) -> None:
-    @app.exception_handler(DefinitionRejected)
-    async def _definition(_: Request, exc: DefinitionRejected) -> JSONResponse:
-        extra = {k: v for k, v in exc.body.items() if k not in ("status", "title", "detail")}
-        return problem(422, str(exc), **extra)
-
-    @app.exception_handler(PeerUnavailable)
-    async def _peer_down(_: Request, exc: PeerUnavailable) -> JSONResponse:
-        return problem(503, f"cannot check what to export: {exc}; try again shortly")
-
-    @app.exception_handler(routes.Gone)
-    async def _gone(_: Request, exc: routes.Gone) -> JSONResponse:
-        return problem(410, str(exc))
+    # segment-svc's own problem, with its extension members (``errors``), as ours.
+    on_error(
+        app,
+        DefinitionRejected,
+        422,
+        extra=lambda e: {k: v for k, v in e.body.items() if k not in PROBLEM_MEMBERS},
+    )
+    on_error(
+        app,
+        PeerUnavailable,
+        503,
+        detail=lambda e: f"cannot check what to export: {e}; try again shortly",
+    )
+    on_error(app, routes.Gone, 410)
 
 
 def main() -> None:

@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,7 +22,7 @@ from segment_svc.service_layer.queries import ActionUsage, SegmentContext
 from segment_svc.service_layer.validation import CardCatalogue, DefinitionErrors, Limits
 from segment_svc.settings import SegmentSettings, load_settings
 from segshared.db import database_check, make_engine, make_session_factory
-from segshared.http import health_router, install_error_handlers, problem
+from segshared.http import health_router, install_error_handlers, on_error
 from segshared.redis_client import make_redis
 
 DESCRIPTION = (
@@ -84,22 +82,27 @@ def create_app(
 
 
 def _install_own_handlers(app: FastAPI) -> None:
-    @app.exception_handler(DefinitionErrors)
-    async def _definition(_: Request, exc: DefinitionErrors) -> JSONResponse:
-        errors: list[dict[str, Any]] = [{"loc": e.path, "msg": e.message} for e in exc.errors]
-        return problem(422, str(exc), errors=errors)
-
-    @app.exception_handler(CardCatalogueUnavailable)
-    async def _cards_down(_: Request, exc: CardCatalogueUnavailable) -> JSONResponse:
-        return problem(503, f"cannot check the referenced cards: {exc}; try again shortly")
-
-    @app.exception_handler(ActionsUnavailable)
-    async def _actions_down(_: Request, exc: ActionsUnavailable) -> JSONResponse:
-        return problem(
-            503,
-            f"cannot check whether actions use the segment: {exc}; try again shortly, or "
-            "repeat with ?force=true to delete it and stop its actions",
-        )
+    on_error(
+        app,
+        DefinitionErrors,
+        422,
+        extra=lambda e: {"errors": [{"loc": x.path, "msg": x.message} for x in e.errors]},
+    )
+    on_error(
+        app,
+        CardCatalogueUnavailable,
+        503,
+        detail=lambda e: f"cannot check the referenced cards: {e}; try again shortly",
+    )
+    on_error(
+        app,
+        ActionsUnavailable,
+        503,
+        detail=lambda e: (
+            f"cannot check whether actions use the segment: {e}; try again "
+            "shortly, or repeat with ?force=true to delete it and stop its actions"
+        ),
+    )
 
 
 def main() -> None:
