@@ -1,5 +1,6 @@
-"""``playerseg`` command line: ``up`` (the embedded default), ``replay`` (a bets file) and
-``topics`` (create the platform's topics on a broker)."""
+"""``playerseg`` command line: ``up`` (the embedded default), ``replay`` (a bets file),
+``topics`` (create the platform's topics on a broker) and ``contracts`` (write the AsyncAPI,
+JSON Schema and OpenAPI documents under docs/)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from playerseg import up
+from playerseg.contracts.files import DOCS
 from playerseg.devstack.config import DEFAULT_BETS, DEFAULT_PARTITIONS
 from playerseg.devstack.topics import ensure_topics
 from playerseg.replay import MissingColumnsError, ReplayError, ReplayStats, replay_file
@@ -53,6 +55,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="add this to every default port, to run beside another stack",
     )
 
+    contracts = commands.add_parser(
+        "contracts", help="write docs/contracts (AsyncAPI, JSON Schemas) and docs/openapi"
+    )
+    contracts.add_argument("--check", action="store_true", help="only report stale files")
+    contracts.add_argument("--docs", type=Path, default=DOCS, help=f"default: {DOCS}")
+
     topics = commands.add_parser("topics", help="create every topic of the platform")
     _broker_options(topics)
 
@@ -83,6 +91,23 @@ def run_topics(args: argparse.Namespace) -> int:
     """The ``topics`` command: create what is missing, check what exists."""
     created = ensure_topics(args.bootstrap, partitions=args.partitions)
     print(f"created {len(created)} topics: {', '.join(created) or 'none needed'}")
+    return 0
+
+
+def run_contracts(args: argparse.Namespace) -> int:
+    """The ``contracts`` command: regenerate the published documents (or check them)."""
+    from playerseg.contracts import rendered, stale, write
+
+    files = rendered()
+    if args.check:
+        differ = stale(files, args.docs)
+        for path in differ:
+            print(f"stale: docs/{path}", file=sys.stderr)
+        if differ:
+            print("run `playerseg contracts` and commit the result", file=sys.stderr)
+        return 1 if differ else 0
+    touched = write(files, args.docs)
+    print(f"{len(files)} contract files under {args.docs}, {len(touched)} changed")
     return 0
 
 
@@ -129,4 +154,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_replay(args)
     if args.command == "topics":
         return run_topics(args)
+    if args.command == "contracts":
+        return run_contracts(args)
     return up.run(args)
