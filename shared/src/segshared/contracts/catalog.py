@@ -140,7 +140,7 @@ def _lifecycle() -> tuple[Message, Message]:
     segment = SegmentLifecycleEvent(
         event_id="segment:1:segment_created:1", version=1, occurred_at=_AT,
         type="segment_created", segment_id=1, revision=1, name="VIPs at risk",
-        definition={"include": {"and": [{"card": 1}, {"card": 3}]}, "exclude": {"card": 6}},
+        definition={"include": {"and": [{"card": 1}, {"card": 7}]}},
     )  # fmt: skip
     card = CardLifecycleEvent(
         event_id="card:1:card_created:1", version=1, occurred_at=_AT, type="card_created",

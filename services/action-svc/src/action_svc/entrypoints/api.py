@@ -20,6 +20,7 @@ from action_svc.service_layer.actions import ActionContext, Resolve, Targets
 from action_svc.settings import ActionSettings, load_settings
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.http import health_router, install_error_handlers, on_error
+from segshared.openapi import document_problems
 from segshared.redis_client import make_redis
 
 DESCRIPTION = (
@@ -38,6 +39,7 @@ def create_app(
     """The API wired to the given adapters (the composition root of the HTTP process)."""
     app = FastAPI(title="action-svc", description=DESCRIPTION, version="0.1.0")
     install_error_handlers(app)
+    document_problems(app)
     _install_own_handlers(app)
     keys = ActionKeys(settings.keys)
     ctx = ActionContext(

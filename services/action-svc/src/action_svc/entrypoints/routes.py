@@ -13,29 +13,41 @@ from action_svc.entrypoints.deps import Services
 from action_svc.entrypoints.schemas import ActionList, ActionOut, LogEntryOut, LogPage, RunOut
 from action_svc.service_layer import actions as uc
 from segshared.http import NotFound
+from segshared.openapi import problem_responses
 from segshared.rules import RuleError
 
 router = APIRouter(prefix="/actions", tags=["actions"])
 STATUSES = {"active", "paused", "completed", "stopped"}
 
-SPEC_EXAMPLE = {
-    "name": "Welcome back, high roller",
-    "target": {"kind": "segment", "id": 1},
-    "type": "triggered",
-    "trigger": {"on": "entered"},
-    "channel": "email",
-    "definition": {"subject": "Hi {{username|there}}", "body": "Your VIP host is waiting."},
-    "frequency_cap": {"max": 1, "per_hours": 24},
-}
+# On the default catalog: segment 4 is "Hot right now", card 11 the uploaded VIP list.
+SPEC_EXAMPLES: dict[str, Any] = {
+    "triggered": {"summary": "Email every player entering Hot right now, at most once a day",
+                  "value": {
+        "name": "Hot streak", "target": {"kind": "segment", "id": 4}, "type": "triggered",
+        "trigger": {"on": "entered"}, "channel": "email",
+        "definition": {"subject": "Hi {{username|there}}",
+                       "body": "Biggest stake so far: {{biggest_bet}}"},
+        "frequency_cap": {"max": 1, "per_hours": 24}}},
+    "single_send": {"summary": "An SMS to every member of the uploaded VIP list, now",
+                    "value": {
+        "name": "VIP bonus", "target": {"kind": "card", "id": 11}, "type": "single_send",
+        "single_send": {}, "channel": "sms",
+        "definition": {"body": "A bonus awaits, {{player_id}}"}}},
+}  # fmt: skip
 
 
 async def _out(services: Services, row: Any) -> ActionOut:
     return ActionOut.of(row, await services.log.stats(row.id))
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ActionOut)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ActionOut,
+    responses=problem_responses(503),
+)
 async def create(
-    services: Services, body: Annotated[dict[str, Any], Body(examples=[SPEC_EXAMPLE])]
+    services: Services, body: Annotated[dict[str, Any], Body(openapi_examples=SPEC_EXAMPLES)]
 ) -> ActionOut:
     """Create an action (422 lists every problem with its location)."""
     return await _out(services, await uc.create_action(ctx=services.ctx, data=body))
@@ -69,19 +81,19 @@ async def get(action_id: int, services: Services) -> ActionOut:
     return await _out(services, await uc.get_action(ctx=services.ctx, action_id=action_id))
 
 
-@router.put("/{action_id}", response_model=ActionOut)
+@router.put("/{action_id}", response_model=ActionOut, responses=problem_responses(409, 503))
 async def update(action_id: int, services: Services, body: dict[str, Any]) -> ActionOut:
     """Change any fields of the spec; the result is validated as a whole."""
     row = await uc.update_action(ctx=services.ctx, action_id=action_id, changes=body)
     return await _out(services, row)
 
 
-@router.post("/{action_id}/pause", response_model=ActionOut)
+@router.post("/{action_id}/pause", response_model=ActionOut, responses=problem_responses(409))
 async def pause(action_id: int, services: Services) -> ActionOut:
     return await _out(services, await uc.pause_action(ctx=services.ctx, action_id=action_id))
 
 
-@router.post("/{action_id}/resume", response_model=ActionOut)
+@router.post("/{action_id}/resume", response_model=ActionOut, responses=problem_responses(409))
 async def resume(action_id: int, services: Services, replay_missed: bool = False) -> ActionOut:
     """Resume; ``replay_missed=true`` also sends what was missed while paused."""
     row = await uc.resume_action(ctx=services.ctx, action_id=action_id,

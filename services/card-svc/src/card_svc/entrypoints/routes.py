@@ -15,6 +15,7 @@ from card_svc.entrypoints.schemas import CardCreate, CardOut, CardPage, CardUpda
 from card_svc.service_layer import cards as uc
 from card_svc.service_layer.uploads import parse_player_ids
 from segshared.http import Conflict
+from segshared.openapi import problem_responses
 
 router = APIRouter(prefix="/cards", tags=["cards"])
 Deps = Annotated[ApiDeps, Depends(get_deps)]
@@ -25,7 +26,12 @@ async def _ids_of(file: UploadFile) -> list[str]:
     return parse_player_ids(await file.read())
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=CardOut)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CardOut,
+    responses=problem_responses(409),
+)
 async def create_card(body: CardCreate, deps: Deps) -> CardOut:
     """Create a rule card; its members are computed in the background (``ready``)."""
     record = await asyncio.to_thread(
@@ -40,7 +46,12 @@ async def create_card(body: CardCreate, deps: Deps) -> CardOut:
     return await deps.view(record)
 
 
-@router.post("/upload", status_code=status.HTTP_201_CREATED, response_model=CardOut)
+@router.post(
+    "/upload",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CardOut,
+    responses=problem_responses(409),
+)
 async def upload_card(
     deps: Deps,
     name: Annotated[str, Form(min_length=1, max_length=200)],
@@ -60,7 +71,7 @@ async def upload_card(
     return await deps.view(record)
 
 
-@router.put("/{card_id}", response_model=CardOut)
+@router.put("/{card_id}", response_model=CardOut, responses=problem_responses(409))
 async def update_card(card_id: int, body: CardUpdate, deps: Deps) -> CardOut:
     """Change name, description or rule (a new revision: members are recomputed)."""
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
@@ -75,7 +86,7 @@ async def update_card(card_id: int, body: CardUpdate, deps: Deps) -> CardOut:
     return await deps.view(record)
 
 
-@router.put("/{card_id}/members", response_model=CardOut)
+@router.put("/{card_id}/members", response_model=CardOut, responses=problem_responses(409))
 async def replace_members(
     card_id: int,
     deps: Deps,
@@ -112,7 +123,11 @@ async def get_card(card_id: int, deps: Deps) -> CardOut:
     return await deps.view(record)
 
 
-@router.delete("/{card_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{card_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(409, 503),
+)
 async def delete_card(
     card_id: int,
     deps: Deps,

@@ -23,6 +23,7 @@ from export_svc.settings import ExportSettings, load_settings
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.fields import FIELDS
 from segshared.http import PROBLEM_MEMBERS, health_router, install_error_handlers, on_error
+from segshared.openapi import document_problems
 from segshared.redis_client import make_redis
 
 DESCRIPTION = (
@@ -51,6 +52,7 @@ def create_app(
     """The API wired to the given adapters; ``redis`` must decode responses."""
     app = FastAPI(title="export-svc", description=DESCRIPTION, version="0.1.0")
     install_error_handlers(app)
+    document_problems(app)
     _install_own_handlers(app)
     app.state.services = ApiServices(
         settings=settings,

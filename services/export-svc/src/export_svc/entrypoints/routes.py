@@ -14,6 +14,7 @@ from export_svc.entrypoints.deps import Services
 from export_svc.entrypoints.schemas import ExportCreate, JobOut, JobPage
 from export_svc.service_layer import jobs as uc
 from segshared.http import Conflict, NotFound
+from segshared.openapi import problem_responses
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 
@@ -33,7 +34,12 @@ def spec_of(body: ExportCreate, reveal: bool) -> ExportSpec:
     )
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut)
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobOut,
+    responses=problem_responses(404, 503),
+)
 async def create_export(
     body: ExportCreate,
     services: Services,
@@ -79,7 +85,7 @@ async def get_export(job_id: int, services: Services) -> JobOut:
     return JobOut.of(await uc.get_job(job_id, store=services.store))
 
 
-@router.get("/{job_id}/file", response_class=FileResponse)
+@router.get("/{job_id}/file", response_class=FileResponse, responses=problem_responses(409, 410))
 async def download(job_id: int, services: Services) -> FileResponse:
     """The CSV file; supports ``Range`` (206, 416) and ``If-Range`` to resume a download."""
     job = await uc.get_job(job_id, store=services.store)

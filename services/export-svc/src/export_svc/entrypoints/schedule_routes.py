@@ -14,11 +14,17 @@ from export_svc.entrypoints.deps import Services
 from export_svc.entrypoints.schemas import ScheduleCreate, ScheduleOut
 from export_svc.service_layer.exports import check_source, plan_of
 from segshared.http import NotFound
+from segshared.openapi import problem_responses
 
 router = APIRouter(prefix="/schedules", tags=["schedules"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ScheduleOut)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ScheduleOut,
+    responses=problem_responses(404, 503),
+)
 async def create_schedule(
     body: ScheduleCreate, services: Services, reveal: RevealAnonymized
 ) -> ScheduleOut:

@@ -23,6 +23,7 @@ from segment_svc.service_layer.validation import CardCatalogue, DefinitionErrors
 from segment_svc.settings import SegmentSettings, load_settings
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.http import health_router, install_error_handlers, on_error
+from segshared.openapi import document_problems
 from segshared.redis_client import make_redis
 
 DESCRIPTION = (
@@ -57,6 +58,7 @@ def create_app(
 
     app = FastAPI(title="segment-svc", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
+    document_problems(app)
     _install_own_handlers(app)
     ctx = SegmentContext(
         session_factory=session_factory,

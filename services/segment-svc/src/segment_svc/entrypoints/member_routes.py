@@ -12,11 +12,12 @@ from segment_svc.service_layer import queries
 from segment_svc.service_layer.columns import check_columns
 from segment_svc.service_layer.execute import execute_definition
 from segment_svc.service_layer.validation import check_cards, check_segments, parse_definition
+from segshared.openapi import problem_responses
 
 router = APIRouter(prefix="/segments", tags=["members"])
 
 
-@router.post("/execute", response_model=ExecuteResult)
+@router.post("/execute", response_model=ExecuteResult, responses=problem_responses(503))
 async def execute(body: ExecuteRequest, services: Services) -> ExecuteResult:
     """Members of an unsaved definition: exact count and the first page."""
     defn = parse_definition(body.include, body.exclude, limits=services.ctx.limits)

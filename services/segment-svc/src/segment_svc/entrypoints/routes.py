@@ -17,6 +17,7 @@ from segment_svc.entrypoints.schemas import (
 )
 from segment_svc.service_layer import queries
 from segment_svc.service_layer import segments as uc
+from segshared.openapi import problem_responses
 from segshared.rules import RuleError
 
 router = APIRouter(prefix="/segments", tags=["segments"])
@@ -42,7 +43,12 @@ async def _out(services: ApiServices, rows: list[SegmentRow]) -> list[SegmentOut
     ]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=SegmentOut)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SegmentOut,
+    responses=problem_responses(409, 503),
+)
 async def create(body: SegmentCreate, services: Services) -> SegmentOut:
     """Save a segment; the worker builds its members (``ready`` turns true)."""
     row = await uc.create_segment(
@@ -76,7 +82,7 @@ async def read(segment_id: int, services: Services) -> SegmentOut:
     return (await _out(services, [row]))[0]
 
 
-@router.put("/{segment_id}", response_model=SegmentOut)
+@router.put("/{segment_id}", response_model=SegmentOut, responses=problem_responses(409, 503))
 async def update(segment_id: int, body: SegmentUpdate, services: Services) -> SegmentOut:
     """Change the given fields; a new definition is rebuilt by the worker."""
     changes = body.model_dump(include=body.model_fields_set)
@@ -86,7 +92,11 @@ async def update(segment_id: int, body: SegmentUpdate, services: Services) -> Se
     return (await _out(services, [row]))[0]
 
 
-@router.delete("/{segment_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{segment_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(409, 503),
+)
 async def delete(segment_id: int, services: Services, force: bool = False) -> Response:
     """Delete a segment that no other segment references and no live action uses
     (``force=true``: delete it anyway and stop its actions)."""
@@ -94,7 +104,12 @@ async def delete(segment_id: int, services: Services, force: bool = False) -> Re
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/{segment_id}/clone", status_code=status.HTTP_201_CREATED, response_model=SegmentOut)
+@router.post(
+    "/{segment_id}/clone",
+    status_code=status.HTTP_201_CREATED,
+    response_model=SegmentOut,
+    responses=problem_responses(409),
+)
 async def clone(
     segment_id: int, services: Services, body: CloneRequest | None = None
 ) -> SegmentOut:
