@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
 from segshared.rules import RuleError
@@ -118,6 +119,12 @@ def _validation_detail(exc: RequestValidationError) -> str:
     return "invalid request: " + "; ".join(f"{e['loc']}: {e['msg']}" for e in field_errors(exc))
 
 
+def _unstorable(exc: DataError) -> str:
+    reason = str(exc.orig).splitlines()[0] if exc.orig else "out of range"
+    return (f"a value of the request cannot be stored ({reason}); numbers must fit 32 bits "
+            "where they name or count rows, and text cannot hold NUL characters")  # fmt: skip
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     detail = str(exc.detail)
@@ -145,6 +152,8 @@ def install_error_handlers(app: FastAPI) -> None:
              extra=lambda e: {"errors": field_errors(e)})  # fmt: skip
     on_error(app, NotFound, 404)
     on_error(app, Conflict, 409, extra=lambda e: {"conflicts": e.detail})
+    # What input validation let through but the database cannot hold (a too large number).
+    on_error(app, DataError, 422, detail=_unstorable)
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _unexpected)
 

@@ -19,7 +19,7 @@ from segshared.http import PROBLEM_JSON, problem_type
 _REF = "#/components/schemas/{model}"
 #: status -> (when it happens, an example detail)
 _WHEN: dict[int, tuple[str, str]] = {
-    400: ("The request cannot be read", "the request body is not valid JSON"),
+    400: ("The request cannot be read", "Did not find boundary character 45 at index 2"),
     404: ("The addressed resource does not exist", "card 99 does not exist"),
     409: ("The request conflicts with the current state; `conflicts` names what stands in "
           "the way", "a card named 'High rollers' already exists"),
@@ -78,6 +78,8 @@ def _shape_statuses(path: str, operation: dict[str, Any]) -> set[int]:
         statuses.add(422)
     if "{" in path:
         statuses.add(404)
+    if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
+        statuses.add(400)  # a form that cannot be parsed
     return statuses
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from export_svc.adapters.orm import JobRow, ScheduleRow
 from export_svc.domain.jobs import JobStatus, Phase, Progress
 from export_svc.domain.schedules import WEEKDAYS
+from segshared.inputs import RowId
 
 Order = Literal["asc", "desc"]
 
@@ -36,8 +37,8 @@ class ExportCreate(BaseModel):
         ]},
     )  # fmt: skip
 
-    segment_id: int | None = Field(None, ge=1)
-    card_id: int | None = Field(None, ge=1)
+    segment_id: RowId | None = None
+    card_id: RowId | None = None
     definition: Definition | None = None
     columns: list[str] | None = Field(None, description="field names; default player_id")
     sort: str | None = Field(None, description="a field; none: snapshot order (fastest)")
@@ -151,7 +152,7 @@ class ScheduleCreate(BaseModel):
         ]},
     )  # fmt: skip
 
-    segment_id: int = Field(ge=1)
+    segment_id: RowId
     kind: Literal["daily", "weekly", "on_change"]
     at: str | None = Field(None, description="HH:MM local time (daily, weekly)")
     weekday: str | None = Field(None, description=f"weekly: one of {', '.join(WEEKDAYS)}")

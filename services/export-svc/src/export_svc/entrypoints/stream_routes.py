@@ -20,6 +20,7 @@ from export_svc.entrypoints.deps import ApiServices, Services
 from export_svc.entrypoints.routes import spec_of
 from export_svc.entrypoints.schemas import ExportCreate, Order
 from export_svc.service_layer.exports import Tracker, check_source, export_text, plan_of
+from segshared.inputs import RowId
 from segshared.openapi import problem_responses
 from segshared.rules import RuleError
 
@@ -69,8 +70,8 @@ def _columns(text: str | None) -> tuple[str, ...]:
 async def stream_source(
     services: Services,
     reveal: RevealAnonymized,
-    segment_id: Annotated[int | None, Query(ge=1)] = None,
-    card_id: Annotated[int | None, Query(ge=1)] = None,
+    segment_id: Annotated[RowId | None, Query()] = None,
+    card_id: Annotated[RowId | None, Query()] = None,
     columns: Annotated[str | None, Query(description="comma-separated fields")] = None,
     sort: Annotated[str | None, Query(description="a field; none: snapshot order")] = None,
     order: Annotated[Order, Query()] = "asc",
