@@ -89,6 +89,5 @@ async def fuzz(client: httpx.AsyncClient, *, examples: int = 30) -> list[str]:
                 case.validate_response(response, checks=CHECKS)
             except Exception as exc:  # a check failed: keep going, report them all
                 failures.append(f"{operation.label} -> {response.status_code}: {exc}")
-    print(f"fuzz: {sent} requests")
     assert sent >= 10, f"only {sent} requests were made"
     return failures
