@@ -30,16 +30,9 @@ def dead_letter_record(
     detail: str,
 ) -> bytes:
     """The JSON body of a dead letter: why it failed, where it came from, and the original."""
-    letter = DeadLetter(
-        reason=reason,
-        detail=detail,
-        topic=topic,
-        partition=partition,
-        offset=offset,
-        failed_at=datetime.now(tz=UTC),
-        key=_text_or_b64(key),
-        value=_text_or_b64(value),
-    )
+    letter = DeadLetter(reason=reason, detail=detail, topic=topic, partition=partition,
+                        offset=offset, failed_at=datetime.now(tz=UTC), key=_text_or_b64(key),
+                        value=_text_or_b64(value))  # fmt: skip
     return orjson.dumps(letter.model_dump(mode="json"))
 
 

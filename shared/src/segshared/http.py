@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from http import HTTPStatus
 from typing import Any, TypeVar
 
@@ -110,9 +110,23 @@ def on_error(
     app.add_exception_handler(error, handle)
 
 
+def on_unavailable(
+    app: FastAPI, error: type[Exception], cannot: str, *, then: str = "try again shortly"
+) -> None:
+    """Answer ``error`` (a peer or store is down) with a 503 naming what could not be done."""
+    on_error(app, error, 503, detail=lambda e: f"cannot {cannot}: {e}; {then}")
+
+
+def errors_member(located: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """The ``errors`` extension of a 422: ``[{loc, msg}]``, each field and what to fix."""
+    return {"errors": [{"loc": loc, "msg": msg} for loc, msg in located]}
+
+
 def field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     """``[{loc, msg}]`` of a request validation error, ``loc`` dotted (``body.rule.op``)."""
-    return [{"loc": ".".join(str(p) for p in e["loc"]), "msg": e["msg"]} for e in exc.errors()]
+    located = ((".".join(str(p) for p in e["loc"]), e["msg"]) for e in exc.errors())
+    errors: list[dict[str, Any]] = errors_member(located)["errors"]
+    return errors
 
 
 def _validation_detail(exc: RequestValidationError) -> str:
@@ -147,7 +161,7 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def install_error_handlers(app: FastAPI) -> None:
     """Every error of ``app`` as a problem: validation, domain errors, HTTP errors, crashes."""
-    on_error(app, RuleError, 422, extra=lambda e: {"errors": [{"loc": e.path, "msg": e.message}]})
+    on_error(app, RuleError, 422, extra=lambda e: errors_member([(e.path, e.message)]))
     on_error(app, RequestValidationError, 422, detail=_validation_detail,
              extra=lambda e: {"errors": field_errors(e)})  # fmt: skip
     on_error(app, NotFound, 404)

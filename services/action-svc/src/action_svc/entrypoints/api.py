@@ -19,7 +19,13 @@ from action_svc.entrypoints.deps import ApiServices
 from action_svc.service_layer.actions import ActionContext, Resolve, Targets
 from action_svc.settings import ActionSettings, load_settings
 from segshared.db import database_check, make_engine, make_session_factory
-from segshared.http import health_router, install_error_handlers, on_error
+from segshared.http import (
+    errors_member,
+    health_router,
+    install_error_handlers,
+    on_error,
+    on_unavailable,
+)
 from segshared.openapi import document_problems
 from segshared.redis_client import make_redis
 
@@ -69,19 +75,9 @@ def create_app(
 
 
 def _install_own_handlers(app: FastAPI) -> None:
-    on_error(
-        app,
-        SpecInvalid,
-        422,
-        detail=lambda e: f"invalid action: {e}",
-        extra=lambda e: {"errors": [{"loc": x.loc, "msg": x.msg} for x in e.errors]},
-    )
-    on_error(
-        app,
-        TargetsUnavailable,
-        503,
-        detail=lambda e: f"cannot check the action's target: {e}; try again shortly",
-    )
+    on_error(app, SpecInvalid, 422, detail=lambda e: f"invalid action: {e}",
+             extra=lambda e: errors_member((x.loc, x.msg) for x in e.errors))  # fmt: skip
+    on_unavailable(app, TargetsUnavailable, "check the action's target")
 
 
 def main() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from card_svc.service_layer.uploads import UploadError
-from segshared.http import on_error
+from segshared.http import errors_member, on_error
 
 
 class InvalidInput(ValueError):
@@ -25,5 +25,5 @@ def install_card_errors(app: FastAPI) -> None:
     on_error(
         app, UploadError, 422, detail=lambda e: f"file: {e}", extra=lambda e: {"errors": e.errors}
     )
-    on_error(app, InvalidInput, 422, extra=lambda e: {"errors": [{"loc": e.loc, "msg": e.msg}]})
+    on_error(app, InvalidInput, 422, extra=lambda e: errors_member([(e.loc, e.msg)]))
     on_error(app, ServiceUnavailable, 503)

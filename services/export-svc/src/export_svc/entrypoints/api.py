@@ -22,7 +22,13 @@ from export_svc.service_layer.streaming import Tuning
 from export_svc.settings import ExportSettings, load_settings
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.fields import FIELDS
-from segshared.http import PROBLEM_MEMBERS, health_router, install_error_handlers, on_error
+from segshared.http import (
+    PROBLEM_MEMBERS,
+    health_router,
+    install_error_handlers,
+    on_error,
+    on_unavailable,
+)
 from segshared.openapi import document_problems
 from segshared.redis_client import make_redis
 
@@ -87,19 +93,13 @@ def create_app(
 
 def _install_own_handlers(app: FastAPI) -> None:
     # segment-svc's own problem, with its extension members (``errors``), as ours.
-    on_error(
-        app,
-        DefinitionRejected,
-        422,
-        extra=lambda e: {k: v for k, v in e.body.items() if k not in PROBLEM_MEMBERS},
-    )
-    on_error(
-        app,
-        PeerUnavailable,
-        503,
-        detail=lambda e: f"cannot check what to export: {e}; try again shortly",
-    )
+    on_error(app, DefinitionRejected, 422, extra=lambda e: _extensions(e.body))
+    on_unavailable(app, PeerUnavailable, "check what to export")
     on_error(app, routes.Gone, 410)
+
+
+def _extensions(problem: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in problem.items() if k not in PROBLEM_MEMBERS}
 
 
 def main() -> None:

@@ -22,7 +22,13 @@ from segment_svc.service_layer.queries import ActionUsage, SegmentContext
 from segment_svc.service_layer.validation import CardCatalogue, DefinitionErrors, Limits
 from segment_svc.settings import SegmentSettings, load_settings
 from segshared.db import database_check, make_engine, make_session_factory
-from segshared.http import health_router, install_error_handlers, on_error
+from segshared.http import (
+    errors_member,
+    health_router,
+    install_error_handlers,
+    on_error,
+    on_unavailable,
+)
 from segshared.openapi import document_problems
 from segshared.redis_client import make_redis
 
@@ -84,27 +90,12 @@ def create_app(
 
 
 def _install_own_handlers(app: FastAPI) -> None:
-    on_error(
-        app,
-        DefinitionErrors,
-        422,
-        extra=lambda e: {"errors": [{"loc": x.path, "msg": x.message} for x in e.errors]},
-    )
-    on_error(
-        app,
-        CardCatalogueUnavailable,
-        503,
-        detail=lambda e: f"cannot check the referenced cards: {e}; try again shortly",
-    )
-    on_error(
-        app,
-        ActionsUnavailable,
-        503,
-        detail=lambda e: (
-            f"cannot check whether actions use the segment: {e}; try again "
-            "shortly, or repeat with ?force=true to delete it and stop its actions"
-        ),
-    )
+    on_error(app, DefinitionErrors, 422,
+             extra=lambda e: errors_member((x.path, x.message) for x in e.errors))  # fmt: skip
+    on_unavailable(app, CardCatalogueUnavailable, "check the referenced cards")
+    on_unavailable(app, ActionsUnavailable, "check whether actions use the segment",
+                   then="try again shortly, or repeat with ?force=true to delete it and stop "
+                   "its actions")  # fmt: skip
 
 
 def main() -> None:
