@@ -1,5 +1,6 @@
 """``playerseg`` command line: ``up`` (the embedded default), ``replay`` (a bets file),
-``topics`` (create the platform's topics on a broker) and ``seed`` (the default catalog)."""
+``topics`` (create the platform's topics on a broker), ``seed`` (the default catalog) and
+``contracts`` (write the AsyncAPI, JSON Schema and OpenAPI documents under docs/)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import httpx
 
 from playerseg import up
+from playerseg.contracts.files import DOCS
 from playerseg.demo.catalog import VIP_LIST_PATH
 from playerseg.demo.seed import SeedError, seed
 from playerseg.devstack.config import DEFAULT_BETS, DEFAULT_PARTITIONS
@@ -56,6 +58,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=0,
         help="add this to every default port, to run beside another stack",
     )
+
+    contracts = commands.add_parser(
+        "contracts", help="write docs/contracts (AsyncAPI, JSON Schemas) and docs/openapi"
+    )
+    contracts.add_argument("--check", action="store_true", help="only report stale files")
+    contracts.add_argument("--docs", type=Path, default=DOCS, help=f"default: {DOCS}")
 
     topics = commands.add_parser(
         "topics", help="create every topic of the platform, align retention and compaction"
@@ -124,6 +132,23 @@ def run_seed(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_contracts(args: argparse.Namespace) -> int:
+    """The ``contracts`` command: regenerate the published documents (or check them)."""
+    from playerseg.contracts import rendered, stale, write
+
+    files = rendered()
+    if args.check:
+        differ = stale(files, args.docs)
+        for path in differ:
+            print(f"stale: docs/{path}", file=sys.stderr)
+        if differ:
+            print("run `playerseg contracts` and commit the result", file=sys.stderr)
+        return 1 if differ else 0
+    touched = write(files, args.docs)
+    print(f"{len(files)} contract files under {args.docs}, {len(touched)} changed")
+    return 0
+
+
 def print_summary(stats: ReplayStats) -> None:
     """Bad rows on stderr, then the totals on stdout."""
     for error in stats.bad_rows[:_SHOWN_BAD_ROWS]:
@@ -169,4 +194,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_topics(args)
     if args.command == "seed":
         return run_seed(args)
+    if args.command == "contracts":
+        return run_contracts(args)
     return up.run(args)

@@ -11,6 +11,7 @@ from typing import Protocol
 import orjson
 from redis.asyncio import Redis
 
+from segshared.contracts.dead_letter import Base64, DeadLetter
 from segshared.keys import Keys
 from segshared.topics import dlq
 
@@ -29,26 +30,19 @@ def dead_letter_record(
     detail: str,
 ) -> bytes:
     """The JSON body of a dead letter: why it failed, where it came from, and the original."""
-    doc: dict[str, object] = {
-        "reason": reason,
-        "detail": detail,
-        "topic": topic,
-        "partition": partition,
-        "offset": offset,
-        "failed_at": datetime.now(tz=UTC).isoformat().replace("+00:00", "Z"),
-        "key": _text_or_b64(key),
-        "value": _text_or_b64(value),
-    }
-    return orjson.dumps(doc)
+    letter = DeadLetter(reason=reason, detail=detail, topic=topic, partition=partition,
+                        offset=offset, failed_at=datetime.now(tz=UTC), key=_text_or_b64(key),
+                        value=_text_or_b64(value))  # fmt: skip
+    return orjson.dumps(letter.model_dump(mode="json"))
 
 
-def _text_or_b64(raw: bytes | None) -> str | dict[str, str] | None:
+def _text_or_b64(raw: bytes | None) -> str | Base64 | None:
     if raw is None:
         return None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        return {"base64": base64.b64encode(raw).decode()}
+        return Base64(base64=base64.b64encode(raw).decode())
 
 
 class DeadLetterSink(Protocol):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from segshared.http import health_router, install_error_handlers
+from segshared.openapi import document_problems
 from segshared.redis_client import make_redis
 from segshared.settings import PlatformSettings
 
@@ -13,6 +14,7 @@ def skeleton_app(*, title: str, description: str, settings: PlatformSettings) ->
     """A FastAPI app with error handlers and ``/health`` checking Redis."""
     app = FastAPI(title=title, description=description)
     install_error_handlers(app)
+    document_problems(app)
     redis = make_redis(settings.redis_url)
     app.include_router(health_router({"redis": redis.ping}))
     return app

@@ -49,7 +49,7 @@ async def test_delete_refuses_a_segment_with_live_actions(
         refused = await api.client.delete(f"/segments/{used['id']}")
         assert refused.status_code == 409, refused.text
         body = refused.json()
-        assert "4 (Welcome, active)" in body["title"] and "force=true" in body["title"]
+        assert "4 (Welcome, active)" in body["detail"] and "force=true" in body["detail"]
         assert [c["id"] for c in body["conflicts"]] == [4, 6]
         assert actions_stub.asked[-1]["status"] == ["active,paused"]
         assert (await api.client.get(f"/segments/{used['id']}")).status_code == 200
@@ -68,5 +68,5 @@ async def test_delete_is_503_when_action_svc_cannot_be_asked(
     async for harness in open_api(seg_settings, down):
         segment = await harness.create("kept", {"card": 1})
         response = await harness.client.delete(f"/segments/{segment['id']}")
-        assert response.status_code == 503 and "force=true" in response.json()["title"]
+        assert response.status_code == 503 and "force=true" in response.json()["detail"]
         assert (await harness.client.get(f"/segments/{segment['id']}")).status_code == 200

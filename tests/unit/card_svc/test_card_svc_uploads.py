@@ -29,3 +29,16 @@ def test_bad_ids_are_named_by_line() -> None:
 def test_unusable_files(content: bytes) -> None:
     with pytest.raises(UploadError):
         parse_player_ids(content)
+
+
+def test_old_mac_and_windows_line_ends_separate_rows() -> None:
+    assert parse_player_ids(b"player_id\r100001\r\n100002\r100003\n") == [
+        "100001",
+        "100002",
+        "100003",
+    ]
+
+
+def test_a_stray_carriage_return_is_a_bad_line_not_a_crash() -> None:
+    with pytest.raises(UploadError, match="line 2"):
+        parse_player_ids(b"100001\r\x10\x00")

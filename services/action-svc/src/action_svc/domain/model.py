@@ -31,6 +31,7 @@ from action_svc.domain.errors import from_validation_error as _from_validation_e
 from action_svc.domain.templates import placeholders
 from action_svc.domain.timing import CronSchedule, EveryDay, EveryHours, EveryWeek, Schedule
 from action_svc.domain.validation import validate_spec
+from segshared.inputs import MAX_ROW_ID
 
 __all__ = [
     "CHANNELS", "ActionSpec", "ActionStatus", "ActionType", "Channel", "ChannelDefinition",
@@ -56,7 +57,7 @@ class Target(_Model):
     """The segment or card whose members the action addresses."""
 
     kind: TargetKind
-    id: int = Field(ge=1)
+    id: int = Field(ge=1, le=MAX_ROW_ID)
 
 
 class Trigger(_Model):
@@ -81,7 +82,7 @@ class SingleSend(_Model):
 class FrequencyCap(_Model):
     """At most ``max`` messages to one player per ``per_hours`` (sliding window)."""
 
-    max: int = Field(ge=1)
+    max: int = Field(ge=1, le=MAX_ROW_ID)  # stored in an integer column
     per_hours: int = Field(ge=1, le=MAX_WINDOW_HOURS)
 
     @property

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -22,7 +19,14 @@ from action_svc.entrypoints.deps import ApiServices
 from action_svc.service_layer.actions import ActionContext, Resolve, Targets
 from action_svc.settings import ActionSettings, load_settings
 from segshared.db import database_check, make_engine, make_session_factory
-from segshared.http import health_router, install_error_handlers, problem
+from segshared.http import (
+    errors_member,
+    health_router,
+    install_error_handlers,
+    on_error,
+    on_unavailable,
+)
+from segshared.openapi import document_problems
 from segshared.redis_client import make_redis
 
 DESCRIPTION = (
@@ -41,6 +45,7 @@ def create_app(
     """The API wired to the given adapters (the composition root of the HTTP process)."""
     app = FastAPI(title="action-svc", description=DESCRIPTION, version="0.1.0")
     install_error_handlers(app)
+    document_problems(app)
     _install_own_handlers(app)
     keys = ActionKeys(settings.keys)
     ctx = ActionContext(
@@ -70,14 +75,9 @@ def create_app(
 
 
 def _install_own_handlers(app: FastAPI) -> None:
-    @app.exception_handler(SpecInvalid)
-    async def _invalid(_: Request, exc: SpecInvalid) -> JSONResponse:
-        errors: list[dict[str, Any]] = [{"loc": e.loc, "msg": e.msg} for e in exc.errors]
-        return problem(422, f"invalid action: {exc}", errors=errors)
-
-    @app.exception_handler(TargetsUnavailable)
-    async def _targets_down(_: Request, exc: TargetsUnavailable) -> JSONResponse:
-        return problem(503, f"cannot check the action's target: {exc}; try again shortly")
+    on_error(app, SpecInvalid, 422, detail=lambda e: f"invalid action: {e}",
+             extra=lambda e: errors_member((x.loc, x.msg) for x in e.errors))  # fmt: skip
+    on_unavailable(app, TargetsUnavailable, "check the action's target")
 
 
 def main() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Response, status
 
@@ -13,29 +13,42 @@ from action_svc.entrypoints.deps import Services
 from action_svc.entrypoints.schemas import ActionList, ActionOut, LogEntryOut, LogPage, RunOut
 from action_svc.service_layer import actions as uc
 from segshared.http import NotFound
+from segshared.inputs import MAX_OFFSET, RowId, Text
+from segshared.openapi import problem_responses
 from segshared.rules import RuleError
 
 router = APIRouter(prefix="/actions", tags=["actions"])
 STATUSES = {"active", "paused", "completed", "stopped"}
 
-SPEC_EXAMPLE = {
-    "name": "Welcome back, high roller",
-    "target": {"kind": "segment", "id": 1},
-    "type": "triggered",
-    "trigger": {"on": "entered"},
-    "channel": "email",
-    "definition": {"subject": "Hi {{username|there}}", "body": "Your VIP host is waiting."},
-    "frequency_cap": {"max": 1, "per_hours": 24},
-}
+# On the default catalog: segment 4 is "Hot right now", card 11 the uploaded VIP list.
+SPEC_EXAMPLES: dict[str, Any] = {
+    "triggered": {"summary": "Email every player entering Hot right now, at most once a day",
+                  "value": {
+        "name": "Hot streak", "target": {"kind": "segment", "id": 4}, "type": "triggered",
+        "trigger": {"on": "entered"}, "channel": "email",
+        "definition": {"subject": "Hi {{username|there}}",
+                       "body": "Biggest stake so far: {{biggest_bet}}"},
+        "frequency_cap": {"max": 1, "per_hours": 24}}},
+    "single_send": {"summary": "An SMS to every member of the uploaded VIP list, now",
+                    "value": {
+        "name": "VIP bonus", "target": {"kind": "card", "id": 11}, "type": "single_send",
+        "single_send": {}, "channel": "sms",
+        "definition": {"body": "A bonus awaits, {{player_id}}"}}},
+}  # fmt: skip
 
 
 async def _out(services: Services, row: Any) -> ActionOut:
     return ActionOut.of(row, await services.log.stats(row.id))
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ActionOut)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ActionOut,
+    responses=problem_responses(503),
+)
 async def create(
-    services: Services, body: Annotated[dict[str, Any], Body(examples=[SPEC_EXAMPLE])]
+    services: Services, body: Annotated[dict[str, Any], Body(openapi_examples=SPEC_EXAMPLES)]
 ) -> ActionOut:
     """Create an action (422 lists every problem with its location)."""
     return await _out(services, await uc.create_action(ctx=services.ctx, data=body))
@@ -44,12 +57,12 @@ async def create(
 @router.get("", response_model=ActionList)
 async def list_actions(
     services: Services,
-    target_kind: str | None = None,
-    target_id: int | None = None,
-    status_: Annotated[str | None, Query(alias="status", description="e.g. active,paused")] = None,
-    q: str | None = None,
+    target_kind: Literal["segment", "card"] | None = None,
+    target_id: RowId | None = None,
+    status_: Annotated[Text | None, Query(alias="status", description="e.g. active,paused")] = None,
+    q: Annotated[Text | None, Query(description="text in the name or description")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> ActionList:
     statuses = [s for s in (status_ or "").split(",") if s]
     unknown = set(statuses) - STATUSES
@@ -65,24 +78,24 @@ async def list_actions(
 
 
 @router.get("/{action_id}", response_model=ActionOut)
-async def get(action_id: int, services: Services) -> ActionOut:
+async def get(action_id: RowId, services: Services) -> ActionOut:
     return await _out(services, await uc.get_action(ctx=services.ctx, action_id=action_id))
 
 
-@router.put("/{action_id}", response_model=ActionOut)
-async def update(action_id: int, services: Services, body: dict[str, Any]) -> ActionOut:
+@router.put("/{action_id}", response_model=ActionOut, responses=problem_responses(409, 503))
+async def update(action_id: RowId, services: Services, body: dict[str, Any]) -> ActionOut:
     """Change any fields of the spec; the result is validated as a whole."""
     row = await uc.update_action(ctx=services.ctx, action_id=action_id, changes=body)
     return await _out(services, row)
 
 
-@router.post("/{action_id}/pause", response_model=ActionOut)
-async def pause(action_id: int, services: Services) -> ActionOut:
+@router.post("/{action_id}/pause", response_model=ActionOut, responses=problem_responses(409))
+async def pause(action_id: RowId, services: Services) -> ActionOut:
     return await _out(services, await uc.pause_action(ctx=services.ctx, action_id=action_id))
 
 
-@router.post("/{action_id}/resume", response_model=ActionOut)
-async def resume(action_id: int, services: Services, replay_missed: bool = False) -> ActionOut:
+@router.post("/{action_id}/resume", response_model=ActionOut, responses=problem_responses(409))
+async def resume(action_id: RowId, services: Services, replay_missed: bool = False) -> ActionOut:
     """Resume; ``replay_missed=true`` also sends what was missed while paused."""
     row = await uc.resume_action(ctx=services.ctx, action_id=action_id,
                                  replay_missed=replay_missed)  # fmt: skip
@@ -90,13 +103,13 @@ async def resume(action_id: int, services: Services, replay_missed: bool = False
 
 
 @router.delete("/{action_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete(action_id: int, services: Services) -> Response:
+async def delete(action_id: RowId, services: Services) -> Response:
     await uc.delete_action(ctx=services.ctx, action_id=action_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.get("/{action_id}/stats")
-async def stats(action_id: int, services: Services) -> dict[str, int]:
+async def stats(action_id: RowId, services: Services) -> dict[str, int]:
     """Outcome -> count over every shard."""
     await uc.get_action(ctx=services.ctx, action_id=action_id)
     return await services.log.stats(action_id)
@@ -104,7 +117,7 @@ async def stats(action_id: int, services: Services) -> dict[str, int]:
 
 @router.get("/{action_id}/log", response_model=LogPage)
 async def dispatch_log(
-    action_id: int,
+    action_id: RowId,
     services: Services,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     before: str | None = None,
@@ -123,7 +136,7 @@ async def dispatch_log(
 
 @router.get("/{action_id}/runs", response_model=list[RunOut])
 async def runs(
-    action_id: int, services: Services, limit: Annotated[int, Query(ge=1, le=500)] = 50
+    action_id: RowId, services: Services, limit: Annotated[int, Query(ge=1, le=500)] = 50
 ) -> list[RunOut]:
     """The sends of a single-send or scheduled action, newest first, with progress."""
     await uc.get_action(ctx=services.ctx, action_id=action_id)

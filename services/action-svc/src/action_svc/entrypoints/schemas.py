@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from action_svc.adapters.orm import ActionRow, RunRow
 from action_svc.domain.model import FrequencyCap
@@ -13,6 +13,19 @@ from segshared.db import StoredTime
 
 
 class ActionOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{
+            "id": 1, "name": "Hot streak", "description": "",
+            "target": {"kind": "segment", "id": 4}, "type": "triggered", "channel": "email",
+            "definition": {"subject": "Hi {{username|there}}",
+                           "body": "Biggest stake so far: {{biggest_bet}}"},
+            "trigger": {"on": "entered"}, "frequency_cap": {"max": 1, "per_hours": 24},
+            "status": "active", "status_reason": "", "revision": 1,
+            "created_at": "2026-12-01T09:00:00Z", "updated_at": "2026-12-01T09:00:00Z",
+            "stats": {"dispatched": 115},
+        }]}
+    )  # fmt: skip
+
     id: int
     name: str
     description: str
@@ -76,6 +89,14 @@ class RunOut(BaseModel):
 
 
 class LogEntryOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{
+            "id": "1764579600000-0", "at": "2026-12-01T09:00:00Z",
+            "idempotency_key": "a1:seg:4:entered:p102971", "player_id": "102971",
+            "outcome": "dispatched", "reason": "entered", "occurrence": "seg:4:entered",
+        }]}
+    )  # fmt: skip
+
     id: str
     at: datetime
     idempotency_key: str

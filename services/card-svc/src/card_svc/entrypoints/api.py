@@ -20,6 +20,7 @@ from card_svc.service_layer.cards import SessionFactory
 from card_svc.settings import SERVICE, CardSettings
 from segshared.db import make_engine, make_session_factory
 from segshared.http import health_router, install_error_handlers
+from segshared.openapi import document_problems
 from segshared.redis_client import make_redis
 from segshared.serving import serve_http
 
@@ -48,6 +49,7 @@ def create_app(
         settings=settings, sessions=sessions, redis=redis, lifecycle=lifecycle, segments=segments
     )
     install_error_handlers(app)
+    document_problems(app)
     install_card_errors(app)
     app.include_router(health_router({"redis": redis.ping}))
     app.include_router(router)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 
 from card_svc.service_layer.uploads import UploadError
-from segshared.http import problem
+from segshared.http import errors_member, on_error
 
 
 class InvalidInput(ValueError):
@@ -23,14 +22,8 @@ class ServiceUnavailable(RuntimeError):
 
 
 def install_card_errors(app: FastAPI) -> None:
-    @app.exception_handler(UploadError)
-    async def _upload(_: Request, exc: UploadError) -> JSONResponse:
-        return problem(422, f"file: {exc}", errors=exc.errors)
-
-    @app.exception_handler(InvalidInput)
-    async def _invalid(_: Request, exc: InvalidInput) -> JSONResponse:
-        return problem(422, str(exc), errors=[{"loc": exc.loc, "msg": exc.msg}])
-
-    @app.exception_handler(ServiceUnavailable)
-    async def _unavailable(_: Request, exc: ServiceUnavailable) -> JSONResponse:
-        return problem(503, str(exc))
+    on_error(
+        app, UploadError, 422, detail=lambda e: f"file: {e}", extra=lambda e: {"errors": e.errors}
+    )
+    on_error(app, InvalidInput, 422, extra=lambda e: errors_member([(e.loc, e.msg)]))
+    on_error(app, ServiceUnavailable, 503)

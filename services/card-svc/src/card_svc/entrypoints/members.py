@@ -8,6 +8,7 @@ from typing import Any
 from card_svc.entrypoints.deps import ApiDeps
 from card_svc.entrypoints.errors import InvalidInput
 from segshared.fields import FIELDS, field_spec
+from segshared.inputs import RowId
 from segshared.members import members_page
 
 
@@ -25,7 +26,7 @@ def parse_columns(columns: str, sort: str | None) -> list[str]:
 
 async def members_of(
     deps: ApiDeps,
-    card_id: int,
+    card_id: RowId,
     *,
     columns: str,
     sort: str | None,

@@ -16,6 +16,8 @@ from card_svc.service_layer import cards as uc
 from card_svc.service_layer.uploads import parse_player_ids
 from segshared.history import HistoryOut, SizeHistory
 from segshared.http import Conflict
+from segshared.inputs import MAX_OFFSET, MAX_ROW_ID, RowId, Text
+from segshared.openapi import problem_responses
 
 router = APIRouter(prefix="/cards", tags=["cards"])
 Deps = Annotated[ApiDeps, Depends(get_deps)]
@@ -26,7 +28,12 @@ async def _ids_of(file: UploadFile) -> list[str]:
     return parse_player_ids(await file.read())
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=CardOut)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CardOut,
+    responses=problem_responses(409),
+)
 async def create_card(body: CardCreate, deps: Deps) -> CardOut:
     """Create a rule card; its members are computed in the background (``ready``)."""
     record = await asyncio.to_thread(
@@ -41,7 +48,12 @@ async def create_card(body: CardCreate, deps: Deps) -> CardOut:
     return await deps.view(record)
 
 
-@router.post("/upload", status_code=status.HTTP_201_CREATED, response_model=CardOut)
+@router.post(
+    "/upload",
+    status_code=status.HTTP_201_CREATED,
+    response_model=CardOut,
+    responses=problem_responses(409),
+)
 async def upload_card(
     deps: Deps,
     name: Annotated[str, Form(min_length=1, max_length=200)],
@@ -61,8 +73,8 @@ async def upload_card(
     return await deps.view(record)
 
 
-@router.put("/{card_id}", response_model=CardOut)
-async def update_card(card_id: int, body: CardUpdate, deps: Deps) -> CardOut:
+@router.put("/{card_id}", response_model=CardOut, responses=problem_responses(409))
+async def update_card(card_id: RowId, body: CardUpdate, deps: Deps) -> CardOut:
     """Change name, description or rule (a new revision: members are recomputed)."""
     changes = body.model_dump(exclude_unset=True, exclude_none=True)
     record = await asyncio.to_thread(
@@ -76,9 +88,9 @@ async def update_card(card_id: int, body: CardUpdate, deps: Deps) -> CardOut:
     return await deps.view(record)
 
 
-@router.put("/{card_id}/members", response_model=CardOut)
+@router.put("/{card_id}/members", response_model=CardOut, responses=problem_responses(409))
 async def replace_members(
-    card_id: int,
+    card_id: RowId,
     deps: Deps,
     file: Annotated[UploadFile, File(description="CSV with a player_id column, or one id a line")],
 ) -> CardOut:
@@ -94,13 +106,14 @@ async def replace_members(
 @router.get("", response_model=CardPage)
 async def list_cards(
     deps: Deps,
-    q: Annotated[str | None, Query(description="text in name or description")] = None,
+    q: Annotated[Text | None, Query(description="text in name or description")] = None,
     ids: Annotated[str | None, Query(description="comma-separated ids", pattern=IDS)] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> CardPage:
     """Cards by id, filtered by text or ids."""
-    id_list = [int(i) for i in ids.split(",")] if ids else None
+    # Larger ids cannot exist: leave them out rather than ask the database.
+    id_list = [n for n in map(int, ids.split(",")) if n <= MAX_ROW_ID] if ids else None
     records, total = await asyncio.to_thread(
         uc.list_cards, sessions=deps.sessions, q=q, ids=id_list, limit=limit, offset=offset
     )
@@ -108,14 +121,18 @@ async def list_cards(
 
 
 @router.get("/{card_id}", response_model=CardOut)
-async def get_card(card_id: int, deps: Deps) -> CardOut:
+async def get_card(card_id: RowId, deps: Deps) -> CardOut:
     record = await asyncio.to_thread(uc.get_card, sessions=deps.sessions, card_id=card_id)
     return await deps.view(record)
 
 
-@router.delete("/{card_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/{card_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=problem_responses(409, 503),
+)
 async def delete_card(
-    card_id: int,
+    card_id: RowId,
     deps: Deps,
     force: Annotated[bool, Query(description="delete even if segments use the card")] = False,
 ) -> Response:
@@ -143,12 +160,12 @@ async def delete_card(
 
 @router.get("/{card_id}/members", response_model=MembersPageOut)
 async def card_members(
-    card_id: int,
+    card_id: RowId,
     deps: Deps,
     columns: Annotated[str, Query(description="comma-separated fields")] = "player_id",
     sort: Annotated[str | None, Query(description="field to sort by")] = None,
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> dict[str, Any]:
     """One page of the card's players with the chosen profile columns."""

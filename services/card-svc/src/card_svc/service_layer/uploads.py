@@ -25,7 +25,11 @@ def parse_player_ids(content: bytes) -> list[str]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UploadError(f"the file must be UTF-8 text ({exc.reason})") from exc
-    rows = list(csv.reader(io.StringIO(text)))
+    try:
+        # newline="": the csv module's own line handling, so \r and \r\n end rows too.
+        rows = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise UploadError(f"the file is not readable as CSV ({exc})") from exc
     column, start = 0, 0
     if rows and HEADER in [c.strip().lower() for c in rows[0]]:
         column = [c.strip().lower() for c in rows[0]].index(HEADER)

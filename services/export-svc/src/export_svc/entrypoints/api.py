@@ -7,8 +7,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy import Engine
 
@@ -23,7 +22,14 @@ from export_svc.service_layer.streaming import Tuning
 from export_svc.settings import ExportSettings, load_settings
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.fields import FIELDS
-from segshared.http import health_router, install_error_handlers, problem
+from segshared.http import (
+    PROBLEM_MEMBERS,
+    health_router,
+    install_error_handlers,
+    on_error,
+    on_unavailable,
+)
+from segshared.openapi import document_problems
 from segshared.redis_client import make_redis
 
 DESCRIPTION = (
@@ -52,6 +58,7 @@ def create_app(
     """The API wired to the given adapters; ``redis`` must decode responses."""
     app = FastAPI(title="export-svc", description=DESCRIPTION, version="0.1.0")
     install_error_handlers(app)
+    document_problems(app)
     _install_own_handlers(app)
     app.state.services = ApiServices(
         settings=settings,
@@ -85,18 +92,14 @@ def create_app(
 
 
 def _install_own_handlers(app: FastAPI) -> None:
-    @app.exception_handler(DefinitionRejected)
-    async def _definition(_: Request, exc: DefinitionRejected) -> JSONResponse:
-        extra = {k: v for k, v in exc.body.items() if k not in ("status", "title", "detail")}
-        return problem(422, str(exc), **extra)
+    # segment-svc's own problem, with its extension members (``errors``), as ours.
+    on_error(app, DefinitionRejected, 422, extra=lambda e: _extensions(e.body))
+    on_unavailable(app, PeerUnavailable, "check what to export")
+    on_error(app, routes.Gone, 410)
 
-    @app.exception_handler(PeerUnavailable)
-    async def _peer_down(_: Request, exc: PeerUnavailable) -> JSONResponse:
-        return problem(503, f"cannot check what to export: {exc}; try again shortly")
 
-    @app.exception_handler(routes.Gone)
-    async def _gone(_: Request, exc: routes.Gone) -> JSONResponse:
-        return problem(410, str(exc))
+def _extensions(problem: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in problem.items() if k not in PROBLEM_MEMBERS}
 
 
 def main() -> None:

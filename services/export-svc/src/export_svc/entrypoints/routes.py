@@ -14,6 +14,8 @@ from export_svc.entrypoints.deps import Services
 from export_svc.entrypoints.schemas import ExportCreate, JobOut, JobPage
 from export_svc.service_layer import jobs as uc
 from segshared.http import Conflict, NotFound
+from segshared.inputs import MAX_OFFSET, RowId
+from segshared.openapi import problem_responses
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 
@@ -33,7 +35,12 @@ def spec_of(body: ExportCreate, reveal: bool) -> ExportSpec:
     )
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED, response_model=JobOut)
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=JobOut,
+    responses=problem_responses(404, 503),
+)
 async def create_export(
     body: ExportCreate,
     services: Services,
@@ -57,9 +64,9 @@ async def list_exports(
     services: Services,
     status_: Annotated[JobStatus | None, Query(alias="status")] = None,
     source_kind: Annotated[SourceKind | None, Query()] = None,
-    source_id: Annotated[int | None, Query(ge=1)] = None,
+    source_id: Annotated[RowId | None, Query()] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
 ) -> JobPage:
     """Jobs, newest first."""
     rows, total = await asyncio.to_thread(
@@ -74,13 +81,13 @@ async def list_exports(
 
 
 @router.get("/{job_id}", response_model=JobOut)
-async def get_export(job_id: int, services: Services) -> JobOut:
+async def get_export(job_id: RowId, services: Services) -> JobOut:
     """Status and progress (phase, rows read and written, percent)."""
     return JobOut.of(await uc.get_job(job_id, store=services.store))
 
 
-@router.get("/{job_id}/file", response_class=FileResponse)
-async def download(job_id: int, services: Services) -> FileResponse:
+@router.get("/{job_id}/file", response_class=FileResponse, responses=problem_responses(409, 410))
+async def download(job_id: RowId, services: Services) -> FileResponse:
     """The CSV file; supports ``Range`` (206, 416) and ``If-Range`` to resume a download."""
     job = await uc.get_job(job_id, store=services.store)
     if job.status == JobStatus.EXPIRED:
@@ -94,7 +101,7 @@ async def download(job_id: int, services: Services) -> FileResponse:
 
 
 @router.delete("/{job_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_export(job_id: int, services: Services) -> Response:
+async def delete_export(job_id: RowId, services: Services) -> Response:
     """Delete the job and its file; a running job stops."""
     await uc.delete_job(job_id, store=services.store, files=services.files)
     return Response(status_code=status.HTTP_204_NO_CONTENT)

@@ -14,11 +14,18 @@ from export_svc.entrypoints.deps import Services
 from export_svc.entrypoints.schemas import ScheduleCreate, ScheduleOut
 from export_svc.service_layer.exports import check_source, plan_of
 from segshared.http import NotFound
+from segshared.inputs import RowId
+from segshared.openapi import problem_responses
 
 router = APIRouter(prefix="/schedules", tags=["schedules"])
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=ScheduleOut)
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ScheduleOut,
+    responses=problem_responses(404, 503),
+)
 async def create_schedule(
     body: ScheduleCreate, services: Services, reveal: RevealAnonymized
 ) -> ScheduleOut:
@@ -51,14 +58,14 @@ async def create_schedule(
 
 @router.get("", response_model=list[ScheduleOut])
 async def list_schedules(
-    services: Services, segment_id: Annotated[int | None, Query(ge=1)] = None
+    services: Services, segment_id: Annotated[RowId | None, Query()] = None
 ) -> list[ScheduleOut]:
     rows = await asyncio.to_thread(services.store.schedules, segment_id=segment_id)
     return [ScheduleOut.of(r) for r in rows]
 
 
 @router.get("/{schedule_id}", response_model=ScheduleOut)
-async def get_schedule(schedule_id: int, services: Services) -> ScheduleOut:
+async def get_schedule(schedule_id: RowId, services: Services) -> ScheduleOut:
     row = await asyncio.to_thread(services.store.schedule, schedule_id)
     if row is None:
         raise NotFound(f"schedule {schedule_id} does not exist")
@@ -66,7 +73,7 @@ async def get_schedule(schedule_id: int, services: Services) -> ScheduleOut:
 
 
 @router.delete("/{schedule_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_schedule(schedule_id: int, services: Services) -> Response:
+async def delete_schedule(schedule_id: RowId, services: Services) -> Response:
     """Stop and forget a schedule; files already written stay until their retention."""
     if not await asyncio.to_thread(services.store.delete_schedule, schedule_id):
         raise NotFound(f"schedule {schedule_id} does not exist")

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from export_svc.adapters.orm import JobRow, ScheduleRow
 from export_svc.domain.jobs import JobStatus, Phase, Progress
 from export_svc.domain.schedules import WEEKDAYS
+from segshared.inputs import RowId
 
 Order = Literal["asc", "desc"]
 
@@ -24,10 +25,20 @@ class Definition(BaseModel):
 class ExportCreate(BaseModel):
     """Exactly one of ``segment_id``, ``card_id`` or ``definition``."""
 
-    model_config = ConfigDict(extra="forbid")
+    # High rollers (card 1), biggest stakes first; the results of an Execute (unsaved).
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [
+            {"card_id": 1, "columns": ["player_id", "total_wagered", "biggest_bet"],
+             "sort": "biggest_bet", "order": "desc", "bom": True},
+            {"definition": {"include": {"and": [{"card": 1}, {"card": 2}]},
+                            "exclude": {"card": 6}},
+             "columns": ["player_id", "net_result"]},
+        ]},
+    )  # fmt: skip
 
-    segment_id: int | None = Field(None, ge=1)
-    card_id: int | None = Field(None, ge=1)
+    segment_id: RowId | None = None
+    card_id: RowId | None = None
     definition: Definition | None = None
     columns: list[str] | None = Field(None, description="field names; default player_id")
     sort: str | None = Field(None, description="a field; none: snapshot order (fastest)")
@@ -57,10 +68,25 @@ class SourceOut(BaseModel):
 
 
 class JobOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{
+            "id": 1, "status": "succeeded", "trigger": "manual", "schedule_id": None,
+            "source": {"kind": "card", "id": 1, "name": "High rollers"},
+            "columns": ["player_id", "total_wagered", "biggest_bet"], "sort": "biggest_bet",
+            "order": "desc", "bom": True,
+            "progress": {"phase": "done", "total_rows": 627, "rows_read": 627,
+                         "rows_written": 627, "percent": 100.0},
+            "file_name": "card-1-high-rollers-20261201T090000Z-3f2a9c.csv", "bytes": 18342,
+            "download_url": "/exports/1/file", "error": None,
+            "created_at": "2026-12-01T09:00:00Z", "started_at": "2026-12-01T09:00:00Z",
+            "finished_at": "2026-12-01T09:00:01Z", "expires_at": "2026-12-08T09:00:01Z",
+        }]}
+    )  # fmt: skip
+
     id: int
     status: JobStatus
     trigger: str
-    schedule_id: int | None
+    schedule_id: int | None = None  # defaults: FastAPI drops nulls from documented examples
     source: SourceOut
     columns: list[str]
     sort: str | None
@@ -70,7 +96,7 @@ class JobOut(BaseModel):
     file_name: str
     bytes: int
     download_url: str | None
-    error: str | None
+    error: str | None = None
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -116,9 +142,17 @@ class JobPage(BaseModel):
 
 
 class ScheduleCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # VIPs at risk (segment 1) every Monday 08:00 Malta time; Reactivation after each change.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [
+            {"segment_id": 1, "kind": "weekly", "weekday": "monday", "at": "08:00",
+             "timezone": "Europe/Malta", "columns": ["player_id", "net_result"]},
+            {"segment_id": 5, "kind": "on_change"},
+        ]},
+    )  # fmt: skip
 
-    segment_id: int = Field(ge=1)
+    segment_id: RowId
     kind: Literal["daily", "weekly", "on_change"]
     at: str | None = Field(None, description="HH:MM local time (daily, weekly)")
     weekday: str | None = Field(None, description=f"weekly: one of {', '.join(WEEKDAYS)}")

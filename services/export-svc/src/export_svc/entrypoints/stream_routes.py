@@ -20,6 +20,8 @@ from export_svc.entrypoints.deps import ApiServices, Services
 from export_svc.entrypoints.routes import spec_of
 from export_svc.entrypoints.schemas import ExportCreate, Order
 from export_svc.service_layer.exports import Tracker, check_source, export_text, plan_of
+from segshared.inputs import RowId
+from segshared.openapi import problem_responses
 from segshared.rules import RuleError
 
 router = APIRouter(prefix="/exports", tags=["download"])
@@ -64,12 +66,12 @@ def _columns(text: str | None) -> tuple[str, ...]:
     return tuple(c.strip() for c in (text or "player_id").split(",") if c.strip())
 
 
-@router.get("/stream", response_class=StreamingResponse)
+@router.get("/stream", response_class=StreamingResponse, responses=problem_responses(404, 503))
 async def stream_source(
     services: Services,
     reveal: RevealAnonymized,
-    segment_id: Annotated[int | None, Query(ge=1)] = None,
-    card_id: Annotated[int | None, Query(ge=1)] = None,
+    segment_id: Annotated[RowId | None, Query()] = None,
+    card_id: Annotated[RowId | None, Query()] = None,
     columns: Annotated[str | None, Query(description="comma-separated fields")] = None,
     sort: Annotated[str | None, Query(description="a field; none: snapshot order")] = None,
     order: Annotated[Order, Query()] = "asc",
@@ -87,7 +89,7 @@ async def stream_source(
     return await _stream(services, spec, name, services.clock())
 
 
-@router.post("/stream", response_class=StreamingResponse)
+@router.post("/stream", response_class=StreamingResponse, responses=problem_responses(404, 503))
 async def stream_body(
     body: ExportCreate, services: Services, reveal: RevealAnonymized
 ) -> StreamingResponse:

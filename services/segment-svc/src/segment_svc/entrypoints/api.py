@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import AsyncIterator
-from typing import Any
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi import FastAPI
 from redis.asyncio import Redis
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,7 +23,14 @@ from segment_svc.service_layer.validation import CardCatalogue, DefinitionErrors
 from segment_svc.settings import SegmentSettings, load_settings
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.history import SizeHistory
-from segshared.http import health_router, install_error_handlers, problem
+from segshared.http import (
+    errors_member,
+    health_router,
+    install_error_handlers,
+    on_error,
+    on_unavailable,
+)
+from segshared.openapi import document_problems
 from segshared.redis_client import make_redis
 
 DESCRIPTION = (
@@ -60,6 +65,7 @@ def create_app(
 
     app = FastAPI(title="segment-svc", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
     install_error_handlers(app)
+    document_problems(app)
     _install_own_handlers(app)
     ctx = SegmentContext(
         session_factory=session_factory,
@@ -91,22 +97,12 @@ def create_app(
 
 
 def _install_own_handlers(app: FastAPI) -> None:
-    @app.exception_handler(DefinitionErrors)
-    async def _definition(_: Request, exc: DefinitionErrors) -> JSONResponse:
-        errors: list[dict[str, Any]] = [{"loc": e.path, "msg": e.message} for e in exc.errors]
-        return problem(422, str(exc), errors=errors)
-
-    @app.exception_handler(CardCatalogueUnavailable)
-    async def _cards_down(_: Request, exc: CardCatalogueUnavailable) -> JSONResponse:
-        return problem(503, f"cannot check the referenced cards: {exc}; try again shortly")
-
-    @app.exception_handler(ActionsUnavailable)
-    async def _actions_down(_: Request, exc: ActionsUnavailable) -> JSONResponse:
-        return problem(
-            503,
-            f"cannot check whether actions use the segment: {exc}; try again shortly, or "
-            "repeat with ?force=true to delete it and stop its actions",
-        )
+    on_error(app, DefinitionErrors, 422,
+             extra=lambda e: errors_member((x.path, x.message) for x in e.errors))  # fmt: skip
+    on_unavailable(app, CardCatalogueUnavailable, "check the referenced cards")
+    on_unavailable(app, ActionsUnavailable, "check whether actions use the segment",
+                   then="try again shortly, or repeat with ?force=true to delete it and stop "
+                   "its actions")  # fmt: skip
 
 
 def main() -> None:

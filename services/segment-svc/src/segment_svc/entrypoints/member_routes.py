@@ -13,11 +13,13 @@ from segment_svc.service_layer.columns import check_columns
 from segment_svc.service_layer.execute import execute_definition
 from segment_svc.service_layer.validation import check_cards, check_segments, parse_definition
 from segshared.history import HistoryOut
+from segshared.inputs import MAX_OFFSET, RowId
+from segshared.openapi import problem_responses
 
 router = APIRouter(prefix="/segments", tags=["members"])
 
 
-@router.post("/execute", response_model=ExecuteResult)
+@router.post("/execute", response_model=ExecuteResult, responses=problem_responses(503))
 async def execute(body: ExecuteRequest, services: Services) -> ExecuteResult:
     """Members of an unsaved definition: exact count and the first page."""
     defn = parse_definition(body.include, body.exclude, limits=services.ctx.limits)
@@ -42,12 +44,12 @@ async def execute(body: ExecuteRequest, services: Services) -> ExecuteResult:
 
 @router.get("/{segment_id}/members", response_model=MembersOut)
 async def members(
-    segment_id: int,
+    segment_id: RowId,
     services: Services,
     columns: Annotated[str | None, Query(description="Comma-separated fields")] = None,
     sort: Annotated[str | None, Query(description="A field; default player_id")] = None,
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 50,
 ) -> MembersOut:
     """Table view: a sorted page of the segment's members with the chosen columns."""

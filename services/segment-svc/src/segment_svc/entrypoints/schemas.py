@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, StringConstraints
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Description = Annotated[str, Field(max_length=2000)]
@@ -14,10 +14,25 @@ _NODE = (
     "See docs/rule-language.md."
 )
 EXAMPLE_INCLUDE = {"and": [{"card": 1}, {"or": [{"card": 4}, {"segment": 2}]}]}
+# Examples from the default catalog on the real bets (docs/default-catalog.md).
+VIPS_AT_RISK: dict[str, Any] = {
+    "name": "VIPs at risk",
+    "description": "High rollers who have not bet for 7 days",
+    "include": {"and": [{"card": 1}, {"card": 7}]},
+}
+# Their two biggest losers after the replay (an oracle count over the file).
+VIPS_LOSERS: list[JsonValue] = [
+    {"player_id": "100589", "bets_count": 2, "net_result": -1245000.0},
+    {"player_id": "101385", "bets_count": 4, "net_result": -1072222.0},
+]
+EXECUTED_LOSERS: list[JsonValue] = [
+    {"player_id": "102971", "bets_count": 47, "net_result": -1465227.51},
+    {"player_id": "100097", "bets_count": 24, "net_result": -752148.77},
+]
 
 
 class SegmentCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [VIPS_AT_RISK]})
 
     name: Name
     description: Description = ""
@@ -30,7 +45,9 @@ class SegmentCreate(BaseModel):
 class SegmentUpdate(BaseModel):
     """Only the fields present change; ``"exclude": null`` removes the exclude block."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid", json_schema_extra={"examples": [{"exclude": {"card": 11}}]}
+    )
 
     name: Name | None = None
     description: Description | None = None
@@ -45,13 +62,21 @@ class CloneRequest(BaseModel):
 
 
 class SegmentOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{
+            "id": 1, **VIPS_AT_RISK, "exclude": None, "revision": 1, "cloned_from": None,
+            "created_at": "2026-12-01T09:00:00Z", "updated_at": "2026-12-01T09:00:00Z",
+            "count": 354, "ready": True,
+        }]}
+    )  # fmt: skip
+
     id: int
     name: str
     description: str
     include: Any
-    exclude: Any | None
+    exclude: Any | None = None  # defaults: FastAPI drops nulls from documented examples
     revision: int = Field(description="Grows with every change of the segment.")
-    cloned_from: int | None
+    cloned_from: int | None = None
     created_at: datetime
     updated_at: datetime
     count: int = Field(description="Members now: the sum of the shard sets' sizes.")
@@ -64,7 +89,14 @@ class SegmentList(BaseModel):
 
 
 class ExecuteRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{
+            "include": {"and": [{"card": 1}, {"card": 2}]}, "exclude": {"card": 6},
+            "columns": ["bets_count", "net_result"], "sort": "net_result", "order": "asc",
+            "limit": 2,
+        }]},
+    )  # fmt: skip
 
     include: Any = Field(description=_NODE, examples=[EXAMPLE_INCLUDE])
     exclude: Any = Field(None, description=_NODE)
@@ -76,10 +108,18 @@ class ExecuteRequest(BaseModel):
 
 
 class ExecuteResult(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"count": 95, "items": EXECUTED_LOSERS}]}
+    )
+
     count: int = Field(description="Exact number of players matching the definition.")
     items: list[dict[str, Any]]
 
 
 class MembersOut(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"total": 354, "items": VIPS_LOSERS}]}
+    )
+
     total: int
     items: list[dict[str, Any]]
