@@ -4,6 +4,7 @@ is counted, and the stream carries on (DESIGN decision 4)."""
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Protocol
@@ -11,8 +12,11 @@ from typing import Protocol
 import orjson
 from redis.asyncio import Redis
 
+from segshared import metrics
 from segshared.keys import Keys
 from segshared.topics import dlq
+
+log = logging.getLogger(__name__)
 
 #: ``send(topic, key, value)`` publishes one record and returns once it is acknowledged.
 Send = Callable[[str, bytes | None, bytes], Awaitable[None]]
@@ -97,6 +101,11 @@ class DeadLetters:
             detail=detail,
         )
         await self._send(dlq(topic), key, body)
+        metrics.count_produced([dlq(topic)])
+        metrics.DEAD_LETTERS.labels(topic, reason).inc()
+        log.warning("dead-lettered a %s record: %s (%s)", topic, reason, detail,
+                    extra={"topic": topic, "partition": partition, "offset": offset,
+                           "reason": reason})  # fmt: skip
         await self._redis.hincrby(self._keys.dead_letter_counts(), f"{topic}|{reason}", 1)
 
     async def counts(self) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -16,10 +17,12 @@ from card_svc.entrypoints.deps import ApiDeps, get_deps
 from card_svc.entrypoints.errors import install_card_errors
 from card_svc.entrypoints.members import field_registry
 from card_svc.entrypoints.routes import router
-from card_svc.service_layer.cards import SessionFactory
+from card_svc.service_layer.cards import SessionFactory, card_ids
 from card_svc.settings import SERVICE, CardSettings
-from segshared.db import make_engine, make_session_factory
-from segshared.http import health_router, install_error_handlers
+from segshared import metrics
+from segshared.db import database_check, make_engine, make_session_factory
+from segshared.http import install_error_handlers
+from segshared.observability import install_observability
 from segshared.redis_client import make_redis
 from segshared.serving import serve_http
 
@@ -49,7 +52,17 @@ def create_app(
     )
     install_error_handlers(app)
     install_card_errors(app)
-    app.include_router(health_router({"redis": redis.ping}))
+
+    async def sample_card_sizes() -> None:
+        ids = await asyncio.to_thread(card_ids, sessions)
+        await metrics.set_sizes(metrics.CARD_MEMBERS, redis, ids, settings.keys.card,
+                                settings.partitions)  # fmt: skip
+
+    install_observability(
+        app, service=SERVICE, bootstrap_servers=settings.bootstrap_servers,
+        checks={"redis": redis.ping, "database": database_check(sessions)},
+        refresh=[sample_card_sizes],
+    )  # fmt: skip
     app.include_router(router)
 
     @app.get("/fields", tags=["fields"])
@@ -92,7 +105,7 @@ def main() -> None:
         lifecycle=LifecyclePublisher(settings.bootstrap_servers),
         segments=SegmentClient(settings.segment_svc_url),
     )
-    serve_http(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+    serve_http(app, host=settings.host, port=settings.port, service=SERVICE, settings=settings)
 
 
 if __name__ == "__main__":

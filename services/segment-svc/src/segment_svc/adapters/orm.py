@@ -75,3 +75,5 @@ class LifecycleOutboxRow(Base):
     key: Mapped[str] = mapped_column(String(64))
     value: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: Of the request that made the change; published as the record's header.
+    correlation_id: Mapped[str | None] = mapped_column(String(128), nullable=True)

@@ -19,12 +19,15 @@ from segment_svc.adapters.lifecycle_publisher import KafkaLifecyclePublisher
 from segment_svc.adapters.redis_views import SegmentViews
 from segment_svc.entrypoints import member_routes, routes
 from segment_svc.entrypoints.deps import ApiServices
+from segment_svc.service_layer.catalogue_cache import load_revisions
 from segment_svc.service_layer.lifecycle import LifecyclePublisher, LifecycleRelay
 from segment_svc.service_layer.queries import ActionUsage, SegmentContext
 from segment_svc.service_layer.validation import CardCatalogue, DefinitionErrors, Limits
-from segment_svc.settings import SegmentSettings, load_settings
+from segment_svc.settings import SERVICE, SegmentSettings, load_settings
+from segshared import metrics
 from segshared.db import database_check, make_engine, make_session_factory
-from segshared.http import health_router, install_error_handlers, problem
+from segshared.http import install_error_handlers, problem
+from segshared.observability import install_observability
 from segshared.redis_client import make_redis
 
 DESCRIPTION = (
@@ -76,7 +79,16 @@ def create_app(
     )
     app.state.lifecycle_relay = relay
 
-    app.include_router(health_router({"redis": redis.ping, "database": database_check(engine)}))
+    async def sample_segment_sizes() -> None:
+        ids = sorted(await asyncio.to_thread(load_revisions, session_factory))
+        await metrics.set_sizes(metrics.SEGMENT_MEMBERS, redis, ids, settings.keys.segment,
+                                settings.partitions)  # fmt: skip
+
+    install_observability(
+        app, service=SERVICE, bootstrap_servers=settings.bootstrap_servers,
+        checks={"redis": redis.ping, "database": database_check(engine)},
+        refresh=[sample_segment_sizes],
+    )  # fmt: skip
     # execute before /segments/{id}, so that the literal path wins
     app.include_router(member_routes.router)
     app.include_router(routes.router)
@@ -121,7 +133,7 @@ def main() -> None:
             base_url=settings.action_svc_url, timeout_s=settings.card_svc_timeout_s
         ),
     )
-    serve_http(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+    serve_http(app, host=settings.host, port=settings.port, service=SERVICE, settings=settings)
 
 
 if __name__ == "__main__":
