@@ -69,6 +69,7 @@ def configure_logging(*, service: str, level: str, fmt: LogFormat) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    logging.captureWarnings(True)  # warnings become log lines too, not bare stderr text
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "faust", "mode", "aiokafka"):
         logger = logging.getLogger(name)
         logger.handlers.clear()
