@@ -7,6 +7,7 @@ names it. Hot paths count per batch, never per event (see :func:`observe_batch`)
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter as Tally
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 
@@ -18,6 +19,9 @@ from redis.asyncio import Redis
 _BATCH_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 _EVENT_BUCKETS = (1e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 5e-3, 0.01, 0.1)
 _EXPORT_BUCKETS = (0.1, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0, 120.0, 300.0, 900.0)
+
+#: Called before each scrape (e.g. to sample sizes); failures are logged, not raised.
+Refresh = Callable[[], Awaitable[None]]
 
 SERVICE_INFO = Info("playerseg_service", "Which service and role this process is")
 EVENTS_CONSUMED = Counter(
@@ -104,26 +108,27 @@ def set_lag(group: str, lags: Mapping[tuple[str, int], int]) -> None:
         CONSUMER_LAG.labels(group, topic, str(partition)).set(max(lag, 0))
 
 
-async def set_sizes(
-    gauge: Gauge, redis: Redis, ids: Sequence[int], shard_key: Callable[[int, int], str],
-    partitions: int,
-) -> None:  # fmt: skip
-    """Set ``gauge`` to each id's size (sum of its shards' SCARDs, one pipelined round trip);
-    ids that no longer exist drop out."""
-    pipe = redis.pipeline(transaction=False)
-    for set_id in ids:
-        for p in range(partitions):
-            pipe.scard(shard_key(p, set_id))
-    replies = await pipe.execute() if ids else []
-    gauge.clear()
-    for i, set_id in enumerate(ids):
-        gauge.labels(str(set_id)).set(
-            sum(int(n) for n in replies[i * partitions : (i + 1) * partitions])
-        )
+def size_sampler(
+    gauge: Gauge, redis: Redis, ids: Callable[[], Sequence[int]],
+    shard_key: Callable[[int, int], str], partitions: int,
+) -> Refresh:  # fmt: skip
+    """A refresh that sets ``gauge`` to each id's size: the sum of its shards' SCARDs, one
+    pipelined round trip; ``ids`` (blocking: a database read) runs in a thread. Ids that no
+    longer exist drop out."""
 
+    async def sample() -> None:
+        current = await asyncio.to_thread(ids)
+        pipe = redis.pipeline(transaction=False)
+        for set_id in current:
+            for p in range(partitions):
+                pipe.scard(shard_key(p, set_id))
+        replies = await pipe.execute() if current else []
+        gauge.clear()
+        for i, set_id in enumerate(current):
+            shards = replies[i * partitions : (i + 1) * partitions]
+            gauge.labels(str(set_id)).set(sum(int(n) for n in shards))
 
-#: Called before each scrape (e.g. to sample sizes); failures are logged, not raised.
-Refresh = Callable[[], Awaitable[None]]
+    return sample
 
 
 def exposition() -> tuple[bytes, str]:

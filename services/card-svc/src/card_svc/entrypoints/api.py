@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -53,15 +52,11 @@ def create_app(
     install_error_handlers(app)
     install_card_errors(app)
 
-    async def sample_card_sizes() -> None:
-        ids = await asyncio.to_thread(card_ids, sessions)
-        await metrics.set_sizes(metrics.CARD_MEMBERS, redis, ids, settings.keys.card,
-                                settings.partitions)  # fmt: skip
-
     install_observability(
         app, service=SERVICE, bootstrap_servers=settings.bootstrap_servers,
         checks={"redis": redis.ping, "database": database_check(sessions)},
-        refresh=[sample_card_sizes],
+        refresh=[metrics.size_sampler(metrics.CARD_MEMBERS, redis, lambda: card_ids(sessions),
+                                      settings.keys.card, settings.partitions)],
     )  # fmt: skip
     app.include_router(router)
 

@@ -79,15 +79,12 @@ def create_app(
     )
     app.state.lifecycle_relay = relay
 
-    async def sample_segment_sizes() -> None:
-        ids = sorted(await asyncio.to_thread(load_revisions, session_factory))
-        await metrics.set_sizes(metrics.SEGMENT_MEMBERS, redis, ids, settings.keys.segment,
-                                settings.partitions)  # fmt: skip
-
     install_observability(
         app, service=SERVICE, bootstrap_servers=settings.bootstrap_servers,
         checks={"redis": redis.ping, "database": database_check(engine)},
-        refresh=[sample_segment_sizes],
+        refresh=[metrics.size_sampler(
+            metrics.SEGMENT_MEMBERS, redis, lambda: sorted(load_revisions(session_factory)),
+            settings.keys.segment, settings.partitions)],
     )  # fmt: skip
     # execute before /segments/{id}, so that the literal path wins
     app.include_router(member_routes.router)

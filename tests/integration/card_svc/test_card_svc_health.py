@@ -4,19 +4,17 @@ not ready and says which connection failed (real broker, Redis and PostgreSQL ot
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
 from wsgiref.simple_server import WSGIServer
 
 import httpx
+from card_svc_it import in_process_api
 from redis.asyncio import Redis
 
-from card_svc.adapters.lifecycle import LifecyclePublisher
-from card_svc.adapters.segment_client import SegmentClient
-from card_svc.entrypoints.api import create_app
 from card_svc.settings import CardSettings
 from playerseg.devstack.ports import free_port
-from segshared.db import database_check, make_engine, make_session_factory
+from segshared.db import database_check, make_engine
 from segshared.health import dependency_checks
 from segshared.redis_client import make_redis
 from segshared.worker_http import start_worker_http
@@ -24,29 +22,13 @@ from segshared.worker_http import start_worker_http
 Client = httpx.AsyncClient
 
 
-@asynccontextmanager
-async def card_api(*, bootstrap: str, redis_url: str, database_url: str) -> AsyncIterator[Client]:
+def card_api(
+    *, bootstrap: str, redis_url: str, database_url: str
+) -> AbstractAsyncContextManager[Client]:
     settings = CardSettings(
         kafka_bootstrap=bootstrap, redis_url=redis_url, database_url=database_url
     )
-    engine = make_engine(settings.database_url)
-    redis = make_redis(settings.redis_url)
-    lifecycle = LifecyclePublisher(settings.bootstrap_servers)
-    app = create_app(
-        settings,
-        sessions=make_session_factory(engine),
-        redis=redis,
-        lifecycle=lifecycle,
-        segments=SegmentClient(settings.segment_svc_url),
-    )
-    transport = httpx.ASGITransport(app=app)
-    try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://card-svc") as client:
-            yield client
-    finally:
-        lifecycle.close()
-        await redis.aclose()
-        engine.dispose()
+    return in_process_api(settings)
 
 
 def dead_redis() -> str:
