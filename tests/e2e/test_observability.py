@@ -35,7 +35,7 @@ from tests.e2e.observability_io import (
     wait_for,
 )
 from tests.e2e.pipeline import Pipeline, running_pipeline
-from tests.oracle.bets_oracle import card_members, load_bets, segment_members
+from tests.oracle.bets_oracle import card_members, load_bets, load_vip_ids, segment_members
 from tests.support.postgres import fresh_database
 
 SLICE_ROWS = 3000  # 6,000 player events: every default card and segment gets members
@@ -154,6 +154,22 @@ def test_a_request_is_followed_by_its_correlation_id(stack: Pipeline) -> None:
     assert created.status_code == 201, created.text
     assert created.headers["X-Correlation-ID"] == created_id
     segment_id = created.json()["id"]
+
+    def logged_by(correlation_id: str) -> list[tuple[str, str]]:
+        return [
+            (name, doc["message"])
+            for name, doc in json_logs(stack.log_path)
+            if doc.get("correlation_id") == correlation_id
+        ]
+
+    # The worker's build of the new segment (High rollers entered it) logs the creating request.
+    built = f"built segment {segment_id} rev 1 "
+    wait_for(
+        "the build in the logs",
+        lambda: any(
+            n == "segment-worker" and m.startswith(built) for n, m in logged_by(created_id)
+        ),
+    )
     deleted = httpx.delete(
         f"{segment_url}/segments/{segment_id}", headers={"X-Correlation-ID": deleted_id}, timeout=30
     )
@@ -171,18 +187,13 @@ def test_a_request_is_followed_by_its_correlation_id(stack: Pipeline) -> None:
 
     events = wait_for("both lifecycle events", lambda: len(lifecycle()) == 2 and lifecycle())
     assert events == {"segment_created": created_id, "segment_deleted": deleted_id}
-
-    def followed() -> set[str]:
-        return {
-            name
-            for name, doc in json_logs(stack.log_path)
-            if doc.get("correlation_id") == deleted_id
-        }
-
     # The API logged the request; both consumers of segment.lifecycle logged the deletion.
     wait_for(
         "the deletion in the logs",
-        lambda: followed() >= {"segment-api", "action-worker", "export-worker"},
+        lambda: (
+            {n for n, _ in logged_by(deleted_id)}
+            >= {"segment-api", "action-worker", "export-worker"}
+        ),
     )
 
 
@@ -213,3 +224,55 @@ def test_worker_port_answers_404_with_what_exists(stack: Pipeline) -> None:
     response = httpx.get(f"{worker_url(stack, 'card-svc')}/nothing", timeout=10)
     assert response.status_code == 404
     assert "/metrics" in orjson.loads(response.content)["title"]
+
+
+def test_dispatch_outcomes_are_counted_by_channel(stack: Pipeline) -> None:
+    """A Single Send to the uploaded VIP list: every member gets one outcome, counted alike by
+    the metric and by the action's own stats (written by the dispatch script)."""
+    action_url = stack.stack.api_url("action-svc")
+    vips = stack.card_ids["VIP list (uploaded)"]
+    spec = {
+        "name": f"obs {uuid.uuid4().hex[:6]}",
+        "target": {"kind": "card", "id": vips},
+        "type": "single_send",
+        "single_send": {},
+        "channel": "sms",
+        "definition": {"body": "Hello {{player_id}}"},
+    }
+    created = httpx.post(f"{action_url}/actions", json=spec, timeout=30)
+    assert created.status_code == 201, created.text
+    action_id = created.json()["id"]
+    members = len(load_vip_ids())
+
+    def stats() -> dict[str, int]:
+        return dict(httpx.get(f"{action_url}/actions/{action_id}/stats", timeout=30).json())
+
+    counted = wait_for("every VIP's outcome", lambda: sum(stats().values()) >= members and stats())
+    assert sum(counted.values()) == members
+    outcomes = series(
+        scrape(worker_url(stack, "action-svc")), "playerseg_dispatches_total", "outcome"
+    )
+    assert {k: v for k, v in outcomes.items() if v} == {
+        k: float(n) for k, n in counted.items() if n
+    }
+
+
+def test_export_durations_and_rows(stack: Pipeline, bets: Path) -> None:
+    export_url = stack.stack.api_url("export-svc")
+    expected = len(card_members(load_bets(bets))["High rollers"])
+    card = stack.card_ids["High rollers"]
+    job = httpx.post(f"{export_url}/exports", json={"card_id": card}, timeout=30)
+    assert job.status_code in (201, 202), job.text
+    job_url = f"{export_url}/exports/{job.json()['id']}"
+    wait_for(
+        "the export job", lambda: httpx.get(job_url, timeout=30).json()["status"] == "succeeded"
+    )
+    worker = scrape(worker_url(stack, "export-svc"))
+    assert value(worker, "playerseg_export_rows_total", mode="job") == expected
+    assert value(worker, "playerseg_export_seconds_count", mode="job", status="succeeded") == 1
+    streamed = httpx.get(f"{export_url}/exports/stream", params={"card_id": card}, timeout=60)
+    assert streamed.status_code == 200
+    assert len(streamed.text.splitlines()) - 1 == expected  # less the header
+    api = scrape(export_url)
+    assert value(api, "playerseg_export_rows_total", mode="stream") == expected
+    assert value(api, "playerseg_export_seconds_count", mode="stream", status="succeeded") == 1

@@ -35,7 +35,10 @@ class LifecyclePublisher(Protocol):
 def record_lifecycle(
     repo: SegmentRepository, *, kind: LifecycleKind, row: SegmentRow, now: datetime
 ) -> None:
-    """Queue the lifecycle event of ``row``'s change in the current transaction."""
+    """Queue the lifecycle event of ``row``'s change in the current transaction; the event
+    and the row remember the request that made the change (its correlation id)."""
+    cause = correlation.correlation_id.get()
+    row.correlation_id = cause
     event = SegmentLifecycleEvent(
         event_id=lifecycle_event_id(row.id, kind, row.revision),
         version=LIFECYCLE_VERSION,
@@ -47,8 +50,7 @@ def record_lifecycle(
         definition=None if kind == "segment_deleted" else _definition(row),
         cloned_from=row.cloned_from,
     )
-    repo.add_outbox(key=str(row.id), value=encode(event), now=now,
-                    correlation_id=correlation.correlation_id.get())  # fmt: skip
+    repo.add_outbox(key=str(row.id), value=encode(event), now=now, correlation_id=cause)
 
 
 def _definition(row: SegmentRow) -> dict[str, Any]:

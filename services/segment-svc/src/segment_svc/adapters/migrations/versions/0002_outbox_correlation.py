@@ -1,4 +1,5 @@
-"""The correlation id of the request that caused each queued lifecycle event.
+"""The correlation id of the request behind each queued lifecycle event and each segment's
+last change.
 
 Revision ID: 0002_outbox_correlation
 Revises: 0001_segments
@@ -16,11 +17,16 @@ branch_labels = None
 depends_on = None
 
 
+TABLES = ("segment_lifecycle_outbox", "segments")
+
+
 def upgrade() -> None:
-    with op.batch_alter_table("segment_lifecycle_outbox") as batch:
-        batch.add_column(sa.Column("correlation_id", sa.String(128), nullable=True))
+    for table in TABLES:
+        with op.batch_alter_table(table) as batch:
+            batch.add_column(sa.Column("correlation_id", sa.String(128), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("segment_lifecycle_outbox") as batch:
-        batch.drop_column("correlation_id")
+    for table in TABLES:
+        with op.batch_alter_table(table) as batch:
+            batch.drop_column("correlation_id")
