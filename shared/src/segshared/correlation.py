@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from typing import Any
 
 HTTP_HEADER = "X-Correlation-ID"
 KAFKA_HEADER = "correlation_id"
@@ -53,6 +54,11 @@ def kafka_headers() -> KafkaHeaders | None:
     """Headers for a record produced now: the current correlation id, if any."""
     current = correlation_id.get()
     return [(KAFKA_HEADER, current.encode())] if current else None
+
+
+def of_record(record: Any) -> str | None:
+    """The correlation id of a consumed record (anything with ``headers``, or without)."""
+    return from_headers(getattr(record, "headers", None))
 
 
 def from_headers(headers: Iterable[tuple[str, bytes]] | None) -> str | None:

@@ -70,12 +70,20 @@ def _json(start_response: StartResponse, status: int, doc: Any) -> list[bytes]:
 
 def start_worker_http(
     *, host: str, port: int, service: str, checks: Mapping[str, Check]
-) -> WSGIServer:
-    """Serve the worker's port from a daemon thread; call it from the worker's event loop."""
+) -> WSGIServer | None:
+    """Serve the worker's port from a daemon thread; call it from the worker's event loop.
+
+    A port already taken is logged and the worker runs on without it: the stream matters more
+    than its metrics (and a liveness probe on that port then says something is wrong)."""
     metrics.identify(service, "worker")
     app = worker_app(asyncio.get_running_loop(), checks)
-    server = make_server(host, port, app, server_class=_ThreadingServer,
-                         handler_class=_QuietHandler)  # fmt: skip
+    try:
+        server = make_server(host, port, app, server_class=_ThreadingServer,
+                             handler_class=_QuietHandler)  # fmt: skip
+    except OSError as exc:
+        log.error("cannot serve metrics and health on %s:%s (%s); set the worker's "
+                  "*_WORKER_METRICS_PORT to a free port (0: any)", host, port, exc)  # fmt: skip
+        return None
     threading.Thread(target=server.serve_forever, name="metrics-http", daemon=True).start()
     log.info("metrics and health on http://%s:%s/metrics", host, server.server_port)
     return server

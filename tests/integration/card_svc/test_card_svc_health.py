@@ -73,6 +73,7 @@ async def test_the_worker_port_reports_readiness(
             database=database_check(engine),
         )
         server = start_worker_http(host="127.0.0.1", port=0, service="card-svc", checks=checks)
+        assert server is not None
         base = f"http://127.0.0.1:{server.server_port}"
         servers.append(server)
         return lambda path: httpx.get(base + path, timeout=10)

@@ -41,7 +41,7 @@ async def stop_actions_of_deleted(
         for kind, target_id in deleted_targets([record.value]):
             targets.append((kind, target_id))
             # Followed from the request that deleted it (the record's correlation header).
-            with correlation.bound(correlation.from_headers(getattr(record, "headers", None))):
+            with correlation.bound(correlation.of_record(record)):
                 log.info("%s %s was deleted: its actions stop", kind, target_id)
     if not targets:
         return 0

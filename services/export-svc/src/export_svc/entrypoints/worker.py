@@ -90,7 +90,7 @@ class Worker:
             if record.topic == SEGMENT_LIFECYCLE:
                 if doc.get("type") == "segment_deleted":
                     deleted.append(segment_id)
-                    with correlation.bound(correlation.from_headers(record.headers),
+                    with correlation.bound(correlation.of_record(record),
                                            doc.get("event_id")):  # fmt: skip
                         log.info("segment %s deleted: its schedules stop", segment_id)
             else:
