@@ -18,6 +18,7 @@ import pytest
 
 from playerseg.devstack.config import DEFAULT_BETS, SERVICE_NAMES
 from segshared.topics import (
+    CARD_LIFECYCLE,
     CARD_MEMBERSHIP,
     PLAYER_EVENTS,
     SEGMENT_LIFECYCLE,
@@ -39,6 +40,8 @@ from tests.oracle.bets_oracle import card_members, load_bets, load_vip_ids, segm
 from tests.support.postgres import fresh_database
 
 SLICE_ROWS = 3000  # 6,000 player events: every default card and segment gets members
+#: Ids of the events the dead-letter test sent (the log test looks for them).
+BAD_EVENT_IDS: list[str] = []
 
 
 @pytest.fixture(scope="module")
@@ -126,6 +129,7 @@ def test_dead_letters_are_counted_by_topic_and_reason(stack: Pipeline) -> None:
         {**good, "event_id": f"obs-{uuid.uuid4().hex}", "occurred_at": "yesterday"},
     ]
     publish_events(bootstrap, PLAYER_EVENTS, bad, stack.partitions)
+    BAD_EVENT_IDS.extend(str(e["event_id"]) for e in bad)
     topic = dlq(PLAYER_EVENTS)
     wait_for(
         "the dead letters",
@@ -187,6 +191,22 @@ def test_a_request_is_followed_by_its_correlation_id(stack: Pipeline) -> None:
 
     events = wait_for("both lifecycle events", lambda: len(lifecycle()) == 2 and lifecycle())
     assert events == {"segment_created": created_id, "segment_deleted": deleted_id}
+    # card-svc publishes its lifecycle events while handling the request: same header.
+    card_id = f"card-{uuid.uuid4().hex}"
+    rule = {"field": "net_result", "op": "lt", "value": -5000}
+    made = httpx.post(
+        f"{stack.stack.api_url('card-svc')}/cards",
+        json={"name": f"obs {uuid.uuid4().hex[:6]}", "rule": rule},
+        headers={"X-Correlation-ID": card_id},
+        timeout=30,
+    )
+    assert made.status_code == 201, made.text
+    card_events = [
+        r["headers"].get("correlation_id")
+        for r in headers_of(stack.stack.bootstrap, CARD_LIFECYCLE)
+        if r["value"]["card_id"] == made.json()["id"]
+    ]
+    assert card_events == [card_id]
     # The API logged the request; both consumers of segment.lifecycle logged the deletion.
     wait_for(
         "the deletion in the logs",
@@ -206,6 +226,8 @@ def test_every_log_line_is_json_with_the_common_fields(stack: Pipeline) -> None:
         assert doc["service"] == f"{name.split('-')[0]}-svc"
     dead = [doc for name, doc in docs if doc["logger"] == "segshared.dlq"]
     assert all(doc["topic"] == PLAYER_EVENTS and doc["reason"] for doc in dead)
+    # The bad events of the dead-letter test: each logged with its own event id.
+    assert {d["event_id"] for d in dead} >= set(BAD_EVENT_IDS)
 
 
 def test_every_process_is_live_and_ready(stack: Pipeline) -> None:

@@ -12,7 +12,7 @@ from typing import Protocol
 import orjson
 from redis.asyncio import Redis
 
-from segshared import metrics
+from segshared import correlation, metrics
 from segshared.keys import Keys
 from segshared.topics import dlq
 
@@ -103,15 +103,26 @@ class DeadLetters:
         await self._send(dlq(topic), key, body)
         metrics.count_produced([dlq(topic)])
         metrics.DEAD_LETTERS.labels(topic, reason).inc()
-        log.warning("dead-lettered a %s record: %s (%s)", topic, reason, detail,
-                    extra={"topic": topic, "partition": partition, "offset": offset,
-                           "reason": reason})  # fmt: skip
+        with correlation.bound(event=_event_id(value)):
+            log.warning("dead-lettered a %s record: %s (%s)", topic, reason, detail,
+                        extra={"topic": topic, "partition": partition, "offset": offset,
+                               "reason": reason})  # fmt: skip
         await self._redis.hincrby(self._keys.dead_letter_counts(), f"{topic}|{reason}", 1)
 
     async def counts(self) -> dict[str, int]:
         """``{"<topic>|<reason>": n}`` of every dead letter sent."""
         raw = await self._redis.hgetall(self._keys.dead_letter_counts())
         return {_s(k): int(v) for k, v in raw.items()}
+
+
+def _event_id(value: bytes | None) -> str | None:
+    """The ``event_id`` of a rejected record, when it has a readable one (for its log line)."""
+    try:
+        doc = orjson.loads(value or b"")
+    except orjson.JSONDecodeError:
+        return None
+    found = doc.get("event_id") if isinstance(doc, dict) else None
+    return found if isinstance(found, str) else None
 
 
 def _s(value: bytes | str) -> str:
