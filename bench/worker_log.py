@@ -6,10 +6,11 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-# Faust's "[2026-12-03 16:34:48,455] [20260] [INFO] [^---Recovery]: Worker ready", or
-# segment-svc's batch consumer's "[...] [INFO] partitions assigned [0, ...], fetching: ...".
+# The platform's plain log line "2026-12-04 09:53:00,455 INFO segshared.batch_consumer
+# partitions assigned [0, ...], fetching: Worker ready" (segshared.logs), or Faust's own
+# "[2026-12-03 16:34:48,455] [20260] [INFO] [^---Recovery]: Worker ready".
 _READY = re.compile(
-    r"^\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3})\] \[\d+\] \[INFO\] "
+    r"^\[?(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3})\]?( \[\d+\])? \[?INFO\]? "
     r".*(Worker ready|partitions assigned)"
 )
 

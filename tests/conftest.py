@@ -33,6 +33,17 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(_TIER_MARKERS[tier])
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _workers_on_free_metrics_ports() -> Iterator[None]:
+    """Worker processes the tests start serve their metrics on any free port, never on the
+    fixed ones of ``./dev up`` (stacks started from code set their own ports anyway)."""
+    names = [f"{s}_SVC_WORKER_METRICS_PORT" for s in ("CARD", "SEGMENT", "ACTION", "EXPORT")]
+    with pytest.MonkeyPatch.context() as patch:
+        for name in names:
+            patch.setenv(name, "0")
+        yield
+
+
 @pytest.fixture(scope="session")
 def kafka_bootstrap(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``host:port`` of a Tansu broker (memory storage) shared by the session."""

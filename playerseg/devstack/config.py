@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ class ServiceSpec:
     package: str
     short: str
     port_field: str
+    worker_port_field: str
 
     @property
     def env_prefix(self) -> str:
@@ -30,10 +32,10 @@ class ServiceSpec:
 
 
 SERVICES = (
-    ServiceSpec("card-svc", "card_svc", "card", "card_api"),
-    ServiceSpec("segment-svc", "segment_svc", "segment", "segment_api"),
-    ServiceSpec("action-svc", "action_svc", "action", "action_api"),
-    ServiceSpec("export-svc", "export_svc", "export", "export_api"),
+    ServiceSpec("card-svc", "card_svc", "card", "card_api", "card_worker"),
+    ServiceSpec("segment-svc", "segment_svc", "segment", "segment_api", "segment_worker"),
+    ServiceSpec("action-svc", "action_svc", "action", "action_api", "action_worker"),
+    ServiceSpec("export-svc", "export_svc", "export", "export_api", "export_worker"),
 )
 SERVICE_NAMES = tuple(s.name for s in SERVICES)
 
@@ -79,6 +81,13 @@ class StackConfig:
     def api_url(self, service: str) -> str:
         return f"http://127.0.0.1:{self.port(service)}"
 
+    def worker_port(self, service: str) -> int:
+        """Where ``service``'s worker serves ``/metrics`` and ``/health/*``."""
+        return int(getattr(self.ports, service_spec(service).worker_port_field))
+
+    def worker_url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.worker_port(service)}"
+
     @property
     def console_url(self) -> str:
         return f"http://127.0.0.1:{self.ports.console}"
@@ -103,12 +112,15 @@ class StackConfig:
             "PLAYERSEG_REDIS_URL": self.redis,
             "PLAYERSEG_PARTITIONS": str(self.partitions),
             "PLAYERSEG_KEY_PREFIX": self.key_prefix,
+            # Plain lines read best under the stack's prefixes; JSON when asked for.
+            "PLAYERSEG_LOG_FORMAT": os.environ.get("PLAYERSEG_LOG_FORMAT", "plain"),
         }
         for spec in SERVICES:
             prefix = spec.env_prefix
             env[f"{prefix}_DATABASE_URL"] = self.database_url(spec.name)
             env[f"{prefix}_HOST"] = "127.0.0.1"
             env[f"{prefix}_PORT"] = str(self.port(spec.name))
+            env[f"{prefix}_WORKER_METRICS_PORT"] = str(self.worker_port(spec.name))
             # Faust's state directory, which defaults to the working directory.
             env[f"{prefix}_DATADIR"] = str(self.data_dir.resolve() / f"{spec.short}-worker")
             # Every service learns where the others are, e.g. SEGMENT_SVC_CARD_SVC_URL.

@@ -17,6 +17,11 @@ class Ports:
     action_api: int = 8103
     export_api: int = 8104
     console: int = 8100
+    # Each worker's /metrics and /health/* (the APIs serve theirs on their own port).
+    card_worker: int = 8111
+    segment_worker: int = 8112
+    action_worker: int = 8113
+    export_worker: int = 8114
 
 
 DEFAULT_PORTS = Ports()

@@ -148,6 +148,8 @@ class Stack:
                 if role == "api":
                     _require_free(self.config.port(service), f"{service}'s API")
                     health = f"{self.api_url(service)}/health"
+                else:
+                    _require_free(self.config.worker_port(service), f"{service}'s worker metrics")
                 argv = [self.config.python, "-m", module]
                 self.supervisor.start(name, argv, env=env, health_url=health, tier=SERVICE_TIER)
                 self.processes.append(name)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from aiokafka.coordinator.assignors.range import (  # type: ignore[import-untype
 )
 from aiokafka.errors import CommitFailedError, KafkaError  # type: ignore[import-untyped]
 
+from segshared import metrics
 from segshared.retry import raise_if_cancelling
 from segshared.settings import PlatformSettings
 
@@ -140,6 +142,9 @@ class BatchConsumer:
                 )
                 if fetched:
                     await self._one_batch(consumer, fetched)
+                else:  # nothing arrived within the timeout: caught up on what it owns
+                    metrics.set_lag(self.config.group_id, dict.fromkeys(
+                        ((tp.topic, tp.partition) for tp in consumer.assignment()), 0))  # fmt: skip
         finally:
             self.owned = frozenset()  # relay and builds stop touching these shards now
             await consumer.stop()
@@ -151,7 +156,9 @@ class BatchConsumer:
             if not fetched:
                 return
             records = [r for rs in fetched.values() for r in rs]
+            started = time.perf_counter()
             await self.handle(records)
+            self._observe(consumer, fetched, len(records), time.perf_counter() - started)
             offsets = {TopicPartition(tp.topic, tp.partition): rs[-1].offset + 1
                        for tp, rs in fetched.items()}  # fmt: skip
             try:
@@ -161,3 +168,18 @@ class BatchConsumer:
                 # redelivery is recognised by the players' applied events and skipped.
                 log.warning("commit of %s failed; the batch may be redelivered", offsets,
                             exc_info=True)  # fmt: skip
+
+    def _observe(
+        self, consumer: AIOKafkaConsumer, fetched: dict[Any, Any], n: int, seconds: float
+    ) -> None:
+        """Metrics of one applied batch: per topic and partition, never per record."""
+        metrics.observe_batch(self.config.topic, n, seconds)
+        consumed: dict[str, int] = {}
+        lags: dict[tuple[str, int], int] = {}
+        for tp, rs in fetched.items():
+            consumed[tp.topic] = consumed.get(tp.topic, 0) + len(rs)
+            highwater = consumer.highwater(tp)
+            if highwater is not None:
+                lags[(tp.topic, tp.partition)] = highwater - (rs[-1].offset + 1)
+        metrics.count_consumed(consumed)
+        metrics.set_lag(self.config.group_id, lags)

@@ -16,7 +16,7 @@ from alembic import command
 from alembic.config import Config
 from pydantic import AfterValidator
 from sqlalchemy import Engine, create_engine, event, text
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 #: Constraint and index names every service's tables use, so migrations can name them.
 NAMING_CONVENTION = {
@@ -27,13 +27,18 @@ NAMING_CONVENTION = {
 }
 
 
-def database_check(engine: Engine) -> Callable[[], Awaitable[None]]:
-    """A health check that runs ``SELECT 1`` on ``engine`` (in a thread: sync driver)."""
+def database_check(bind: Engine | Callable[[], Session]) -> Callable[[], Awaitable[None]]:
+    """A health check that runs ``SELECT 1`` on an engine or through a session factory (in a
+    thread: sync driver)."""
 
     async def check() -> None:
         def ping() -> None:
-            with engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
+            if isinstance(bind, Engine):
+                with bind.connect() as connection:
+                    connection.execute(text("SELECT 1"))
+            else:
+                with bind() as session:
+                    session.execute(text("SELECT 1"))
 
         await asyncio.to_thread(ping)
 

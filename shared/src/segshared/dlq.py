@@ -4,6 +4,7 @@ is counted, and the stream carries on (DESIGN decision 4)."""
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Protocol
@@ -11,9 +12,12 @@ from typing import Protocol
 import orjson
 from redis.asyncio import Redis
 
+from segshared import correlation, metrics
 from segshared.contracts.dead_letter import Base64, DeadLetter
 from segshared.keys import Keys
 from segshared.topics import dlq
+
+log = logging.getLogger(__name__)
 
 #: ``send(topic, key, value)`` publishes one record and returns once it is acknowledged.
 Send = Callable[[str, bytes | None, bytes], Awaitable[None]]
@@ -91,12 +95,28 @@ class DeadLetters:
             detail=detail,
         )
         await self._send(dlq(topic), key, body)
+        metrics.count_produced([dlq(topic)])
+        metrics.DEAD_LETTERS.labels(topic, reason).inc()
+        with correlation.bound(event=_event_id(value)):
+            log.warning("dead-lettered a %s record: %s (%s)", topic, reason, detail,
+                        extra={"topic": topic, "partition": partition, "offset": offset,
+                               "reason": reason})  # fmt: skip
         await self._redis.hincrby(self._keys.dead_letter_counts(), f"{topic}|{reason}", 1)
 
     async def counts(self) -> dict[str, int]:
         """``{"<topic>|<reason>": n}`` of every dead letter sent."""
         raw = await self._redis.hgetall(self._keys.dead_letter_counts())
         return {_s(k): int(v) for k, v in raw.items()}
+
+
+def _event_id(value: bytes | None) -> str | None:
+    """The ``event_id`` of a rejected record, when it has a readable one (for its log line)."""
+    try:
+        doc = orjson.loads(value or b"")
+    except orjson.JSONDecodeError:
+        return None
+    found = doc.get("event_id") if isinstance(doc, dict) else None
+    return found if isinstance(found, str) else None
 
 
 def _s(value: bytes | str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
 from typing import Any, TypeVar
 
@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException
 
+from segshared.health import Check, readiness
 from segshared.rules import RuleError
 
 log = logging.getLogger(__name__)
@@ -172,26 +173,28 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected)
 
 
-Check = Callable[[], Awaitable[Any]]
-
-
-def health_router(checks: Mapping[str, Check]) -> APIRouter:
-    """``GET /health``: 200 when every dependency answers, else 503 naming the failing ones."""
+def health_router(checks: Mapping[str, Check], *, ready_also: Mapping[str, Check] | None = None
+                  ) -> APIRouter:  # fmt: skip
+    """``GET /health/live`` (the process answers), ``GET /health/ready`` (every check and
+    ``ready_also``, e.g. the broker) and ``GET /health`` (``checks`` only, as before): 200
+    when every dependency answers, else 503 naming the failing ones."""
     router = APIRouter(tags=["health"])
+    ready_checks = {**checks, **(ready_also or {})}
+
+    async def answer(of: Mapping[str, Check]) -> JSONResponse:
+        healthy, body = await readiness(of)
+        return JSONResponse(body, status_code=200 if healthy else 503)
 
     @router.get("/health")
     async def health() -> JSONResponse:
-        results: dict[str, str] = {}
-        for name, check in checks.items():
-            try:
-                await check()
-                results[name] = "ok"
-            except Exception as exc:  # report, don't raise: this is the health endpoint
-                results[name] = f"error: {exc}"
-        healthy = all(v == "ok" for v in results.values())
-        return JSONResponse(
-            {"status": "ok" if healthy else "unavailable", "checks": results},
-            status_code=200 if healthy else 503,
-        )
+        return await answer(checks)
+
+    @router.get("/health/live")
+    async def live() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/health/ready")
+    async def ready() -> JSONResponse:
+        return await answer(ready_checks)
 
     return router

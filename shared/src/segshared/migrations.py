@@ -13,6 +13,8 @@ from sqlalchemy import MetaData, pool
 from sqlalchemy.engine import make_url
 
 from segshared.db import make_engine, upgrade_to_head
+from segshared.logs import configure_logging
+from segshared.settings import PlatformSettings
 
 
 def run_online_migrations(metadata: MetaData, *, version_table: str) -> None:
@@ -45,7 +47,10 @@ def migrate(url: str, *, migrations: Path, version_table: str) -> None:
     upgrade_to_head(script_location=migrations, url=url, version_table=version_table)
 
 
-def migrate_main(url: str, *, migrations: Path, version_table: str) -> None:
-    """``python -m <service>.entrypoints.migrate``: log, then migrate."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+def migrate_main(
+    url: str, *, service: str, settings: PlatformSettings, migrations: Path, version_table: str
+) -> None:
+    """``python -m <service>.entrypoints.migrate``: log (at INFO at least), then migrate."""
+    level = min(logging.INFO, logging.getLevelName(settings.log_level.upper()))
+    configure_logging(service=service, level=logging.getLevelName(level), fmt=settings.log_format)
     migrate(url, migrations=migrations, version_table=version_table)

@@ -17,6 +17,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from segshared import metrics
 from segshared.keys import Keys
 from segshared.retry import raise_if_cancelling
 
@@ -68,12 +69,16 @@ class OutboxRelay:
             records = [(topic, p, key, value) for p, entries in pending
                        for topic, key, value in (_record(f) for _, f in entries)]  # fmt: skip
             await self.publish_many(records)
+            metrics.count_produced(topic for topic, _, _, _ in records)
         else:
-            acks = []
+            acks, topics = [], []
             for p, entries in pending:
                 for _, fields in entries:  # enqueued in stream order: each shard stays in order
-                    acks.append(await self.publish(*_record(fields), p))
+                    topic, key, value = _record(fields)
+                    acks.append(await self.publish(topic, key, value, p))
+                    topics.append(topic)
             await asyncio.gather(*acks)
+            metrics.count_produced(topics)
         deletes = self.redis.pipeline(transaction=False)
         for p, entries in pending:
             # Delete exactly what was acknowledged; scripts may have appended meanwhile.

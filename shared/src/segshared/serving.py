@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-import logging
-
 import uvicorn
 from fastapi import FastAPI
 
+from segshared.logs import configure_logging
+from segshared.settings import PlatformSettings
 
-def serve_http(app: FastAPI, *, host: str, port: int, log_level: str = "info") -> None:
-    """Serve ``app`` until stopped; one process per service API (uvicorn)."""
-    logging.basicConfig(
-        level=log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
-    uvicorn.run(app, host=host, port=port, log_level=log_level.lower(), access_log=False)
+
+def serve_http(
+    app: FastAPI, *, host: str, port: int, service: str, settings: PlatformSettings
+) -> None:
+    """Serve ``app`` until stopped; one process per service API (uvicorn), logging through
+    the platform's setup (uvicorn's own config is left out so its lines are formatted too)."""
+    configure_logging(service=service, level=settings.log_level, fmt=settings.log_format)
+    uvicorn.run(app, host=host, port=port, log_config=None,
+                log_level=settings.log_level.lower(), access_log=False)  # fmt: skip

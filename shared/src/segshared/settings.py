@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, Field, field_validator
+from pydantic import AfterValidator, AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from segshared.db import with_installed_driver
@@ -23,6 +23,12 @@ ServiceUrl = Annotated[str, AfterValidator(_service_url)]
 DatabaseUrl = Annotated[str, AfterValidator(with_installed_driver)]
 
 
+def metrics_port_field(default: int, alias: AliasChoices) -> Any:
+    """The setting of a worker's metrics port (``/metrics``, ``/health/*``; 0: any free one)."""
+    return Field(default, ge=0, le=65535, validation_alias=alias,
+                 description="the worker's /metrics and /health/*; 0: any free port")  # fmt: skip
+
+
 class PlatformSettings(BaseSettings):
     """Where the broker and Redis are, and how the keyspace is sharded.
 
@@ -39,6 +45,9 @@ class PlatformSettings(BaseSettings):
     #: Whether callers see anonymized fields unmasked in tables and exports: the deployment's
     #: answer until callers authenticate (then it is the caller's scope).
     reveal_anonymized: bool = False
+    log_format: Literal["json", "plain"] = Field(
+        "json", description="json lines (production) or plain text (a developer's console)"
+    )
     # Short group timeouts suit the embedded broker, whose joins wait for the rebalance timeout.
     consumer_session_timeout_s: float = Field(6.0, gt=0)
     consumer_rebalance_timeout_s: float = Field(6.0, gt=0)

@@ -25,4 +25,4 @@ def serve_skeleton(*, title: str, description: str, settings: PlatformSettings, 
     from segshared.serving import serve_http
 
     app = skeleton_app(title=title, description=description, settings=settings)
-    serve_http(app, host="127.0.0.1", port=port, log_level=settings.log_level)
+    serve_http(app, host="127.0.0.1", port=port, service=title, settings=settings)

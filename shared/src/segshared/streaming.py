@@ -8,7 +8,9 @@ from typing import Any
 
 import faust
 
+from segshared.logs import configure_logging
 from segshared.settings import PlatformSettings
+from segshared.worker_http import WorkerPort, start_worker_http
 
 
 def make_faust_app(app_id: str, settings: PlatformSettings, **overrides: Any) -> faust.App:
@@ -36,10 +38,25 @@ def make_faust_app(app_id: str, settings: PlatformSettings, **overrides: Any) ->
     return faust.App(app_id, **options)
 
 
-def run_worker(app: faust.App, *, log_level: str) -> None:
+def run_worker(
+    app: faust.App, *, service: str, settings: PlatformSettings, port: WorkerPort
+) -> None:
     """Run a worker's Faust app until it is stopped (the end of every worker's ``main``)."""
+    configure_logging(service=service, level=settings.log_level, fmt=settings.log_format)
+
+    @app.task
+    async def metrics_port() -> None:
+        start_worker_http(host=port.host, port=port.port, service=service, checks=port.checks)
+
     # Batches allocate tens of thousands of short-lived objects; the default thresholds ran
     # full collections over the (long-lived) imported modules again and again.
     gc.freeze()
     gc.set_threshold(50_000, 50, 100)
-    faust.Worker(app, loglevel=log_level.lower()).execute_from_commandline()
+    # The logging set up above stays (Faust would install its own); its banner and startup
+    # spinner are not log lines, so JSON logs go without them.
+    json_logs = settings.log_format == "json"
+    worker = faust.Worker(app, loglevel=settings.log_level.lower(), override_logging=False,
+                          quiet=json_logs)  # fmt: skip
+    if json_logs:
+        worker.spinner = None
+    worker.execute_from_commandline()

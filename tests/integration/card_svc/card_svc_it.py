@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
 from datetime import datetime
 from typing import Any
 
@@ -12,8 +13,14 @@ import httpx
 import orjson
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
+from card_svc.adapters.lifecycle import LifecyclePublisher
+from card_svc.adapters.segment_client import SegmentClient
+from card_svc.entrypoints.api import create_app
+from card_svc.settings import CardSettings
 from playerseg.devstack.offsets import OffsetReader
+from segshared.db import make_engine, make_session_factory
 from segshared.partitioning import partition_for
+from segshared.redis_client import make_redis
 from segshared.topics import PLAYER_EVENTS
 
 
@@ -117,3 +124,26 @@ async def wait_healthy(client: httpx.AsyncClient, *urls: str) -> None:
 
     for url in urls:
         await wait_until(lambda url=url: up(url), timeout_s=60, what=f"{url}/health")
+
+
+@asynccontextmanager
+async def in_process_api(settings: CardSettings) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the card-svc API running in this process over real adapters."""
+    engine = make_engine(settings.database_url)
+    redis = make_redis(settings.redis_url)
+    lifecycle = LifecyclePublisher(settings.bootstrap_servers)
+    app = create_app(
+        settings,
+        sessions=make_session_factory(engine),
+        redis=redis,
+        lifecycle=lifecycle,
+        segments=SegmentClient(settings.segment_svc_url),
+    )
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://card-svc") as client:
+            yield client
+    finally:
+        lifecycle.close()
+        await redis.aclose()
+        engine.dispose()

@@ -15,15 +15,11 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from card_svc.adapters.lifecycle import LifecyclePublisher
-from card_svc.adapters.segment_client import SegmentClient
-from card_svc.entrypoints.api import create_app
 from card_svc.entrypoints.migrate import migrate
 from card_svc.settings import CardSettings
 from playerseg.devstack.ports import free_port
 from playerseg.devstack.topics import ensure_topics
-from segshared.db import make_engine, make_session_factory
-from segshared.redis_client import make_redis
+from segshared.db import make_engine
 
 for _path in (Path(__file__).resolve().parents[3], Path(__file__).resolve().parent):
     if str(_path) not in sys.path:
@@ -107,20 +103,7 @@ def _as_fields(values: dict[str, Any]) -> dict[str, Any]:
 @pytest.fixture
 async def api(card_env: CardEnv) -> AsyncIterator[httpx.AsyncClient]:
     """The card-svc API in-process, over the test's adapters."""
-    settings = card_env.settings
-    engine = make_engine(settings.database_url)
-    redis = make_redis(settings.redis_url)
-    lifecycle = LifecyclePublisher(settings.bootstrap_servers)
-    app = create_app(
-        settings,
-        sessions=make_session_factory(engine),
-        redis=redis,
-        lifecycle=lifecycle,
-        segments=SegmentClient(settings.segment_svc_url),
-    )
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://card-svc") as client:
+    from card_svc_it import in_process_api  # importable once this module extended sys.path
+
+    async with in_process_api(card_env.settings) as client:
         yield client
-    lifecycle.close()
-    await redis.aclose()
-    engine.dispose()

@@ -107,7 +107,7 @@ def test_segment_membership_changes_as_segment_svc_writes_them() -> None:
 
 def test_lifecycle_events_as_the_services_write_them() -> None:
     outbox: list[tuple[str, bytes]] = []
-    repo = SimpleNamespace(add_outbox=lambda key, value, now: outbox.append((key, value)))
+    repo = SimpleNamespace(add_outbox=lambda key, value, **_: outbox.append((key, value)))
     row = SegmentRow(id=3, name="VIPs", description="", revision=2, cloned_from=1,
                      definition={"include": {"card": 1}, "exclude": None})  # fmt: skip
     for kind in ("segment_created", "segment_updated", "segment_cloned", "segment_deleted"):

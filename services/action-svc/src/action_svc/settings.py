@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import AliasChoices, Field
 from pydantic_settings import SettingsConfigDict
 
-from segshared.settings import DatabaseUrl, PlatformSettings, ServiceUrl
+from segshared.settings import DatabaseUrl, PlatformSettings, ServiceUrl, metrics_port_field
 
 SERVICE = "action-svc"
 
@@ -25,6 +25,7 @@ class ActionSettings(PlatformSettings):
     )
     host: str = Field(default="127.0.0.1", validation_alias=_env("HOST"))
     port: int = Field(default=8103, ge=1, le=65535, validation_alias=_env("PORT"))
+    worker_metrics_port: int = metrics_port_field(8113, _env("WORKER_METRICS_PORT"))
     segment_svc_url: ServiceUrl = Field(
         default="http://127.0.0.1:8102", validation_alias=_env("SEGMENT_SVC_URL")
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import SettingsConfigDict
 
-from segshared.settings import DatabaseUrl, PlatformSettings, ServiceUrl
+from segshared.settings import DatabaseUrl, PlatformSettings, ServiceUrl, metrics_port_field
 
 SERVICE = "export-svc"
 
@@ -28,6 +28,7 @@ class ExportSettings(PlatformSettings):
     )
     host: str = Field("127.0.0.1", validation_alias=_env("host"))
     port: int = Field(8104, ge=1, le=65535, validation_alias=_env("port"))
+    worker_metrics_port: int = metrics_port_field(8114, _env("worker_metrics_port"))
     segment_svc_url: ServiceUrl = Field(
         "http://127.0.0.1:8102", validation_alias=_env("segment_svc_url")
     )

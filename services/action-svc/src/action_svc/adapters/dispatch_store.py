@@ -14,6 +14,7 @@ from redis.asyncio import Redis
 from action_svc.adapters.action_keys import ActionKeys
 from action_svc.domain.commands import CommandLayout
 from action_svc.domain.templates import Placeholder
+from segshared import metrics
 from segshared.contracts.envelope import to_epoch_ms
 from segshared.redis_client import load_script
 
@@ -86,9 +87,11 @@ class DispatchStore:
         now_ms = to_epoch_ms(now)
         now_iso = now.isoformat().replace("+00:00", "Z")
         pipe = self._redis.pipeline(transaction=False)
+        channels: list[str] = []  # of each script call, for the outcome metrics
         for (shard, _, reason), group in groups.items():
             head = self._head(shard, group[0].action, reason, now_ms, now_iso)
             for start in range(0, len(group), CHUNK):
+                channels.append(group[0].action.channel)
                 items_json = orjson.dumps([
                     (it.key, it.player_id, it.occurrence, it.cause_event_id or "")
                     for it in group[start : start + CHUNK]
@@ -96,8 +99,10 @@ class DispatchStore:
                 args = [*head, items_json]
                 await self._script(keys=[self._keys.outbox(shard)], args=args, client=pipe)
         totals: Counter[str] = Counter()
-        for reply in await pipe.execute():
-            totals.update(dict(zip(OUTCOMES, (int(n) for n in reply), strict=True)))
+        for channel, reply in zip(channels, await pipe.execute(), strict=True):
+            outcomes = dict(zip(OUTCOMES, (int(n) for n in reply), strict=True))
+            metrics.count_dispatches(channel, outcomes)
+            totals.update(outcomes)
         return totals
 
     def _head(

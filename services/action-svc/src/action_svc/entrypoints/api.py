@@ -17,15 +17,15 @@ from action_svc.domain.urlguard import parse_allow_list
 from action_svc.entrypoints import channel_routes, routes
 from action_svc.entrypoints.deps import ApiServices
 from action_svc.service_layer.actions import ActionContext, Resolve, Targets
-from action_svc.settings import ActionSettings, load_settings
+from action_svc.settings import SERVICE, ActionSettings, load_settings
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.http import (
     errors_member,
-    health_router,
     install_error_handlers,
     on_error,
     on_unavailable,
 )
+from segshared.observability import install_observability
 from segshared.openapi import document_problems
 from segshared.redis_client import make_redis
 
@@ -68,7 +68,10 @@ def create_app(
         target_sets=TargetSets(redis=redis, keys=keys),
     )
 
-    app.include_router(health_router({"redis": redis.ping, "database": database_check(engine)}))
+    install_observability(
+        app, service=SERVICE, bootstrap_servers=settings.bootstrap_servers,
+        checks={"redis": redis.ping, "database": database_check(engine)},
+    )  # fmt: skip
     app.include_router(routes.router)
     app.include_router(channel_routes.router)
     return app
@@ -97,7 +100,7 @@ def main() -> None:
             timeout_s=settings.peer_timeout_s,
         ),
     )
-    serve_http(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+    serve_http(app, host=settings.host, port=settings.port, service=SERVICE, settings=settings)
 
 
 if __name__ == "__main__":

@@ -44,6 +44,7 @@ from segshared.topics import (
     SEGMENT_MEMBERSHIP,
     dispatch_topic,
 )
+from segshared.worker_http import worker_port
 
 log = logging.getLogger(__name__)
 
@@ -140,16 +141,17 @@ def create_worker(
 
 def main() -> None:
     """Run the worker with real adapters built from the environment."""
-    from segshared.db import make_engine, make_session_factory
+    from segshared.db import database_check, make_engine, make_session_factory
     from segshared.redis_client import make_redis
 
     settings = load_settings()
+    engine = make_engine(settings.database_url)
+    redis = make_redis(settings.redis_url)
     app = create_worker(
-        settings=settings,
-        redis=make_redis(settings.redis_url),
-        session_factory=make_session_factory(make_engine(settings.database_url)),
+        settings=settings, redis=redis, session_factory=make_session_factory(engine)
     )
-    run_worker(app, log_level=settings.log_level)
+    run_worker(app, service=SERVICE, settings=settings,
+               port=worker_port(settings, redis, database_check(engine)))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ import orjson
 from sqlalchemy.orm import Session, sessionmaker
 
 from action_svc.adapters.repository import ActionRepository
+from segshared import correlation
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,13 @@ async def stop_actions_of_deleted(
     records: Sequence[Any], *, session_factory: sessionmaker[Session], now: datetime
 ) -> int:
     """Stop the live actions of every target deleted in ``records``; returns how many."""
-    targets = deleted_targets([r.value for r in records])
+    targets = []
+    for record in records:
+        for kind, target_id in deleted_targets([record.value]):
+            targets.append((kind, target_id))
+            # Followed from the request that deleted it (the record's correlation header).
+            with correlation.bound(correlation.of_record(record)):
+                log.info("%s %s was deleted: its actions stop", kind, target_id)
     if not targets:
         return 0
 

@@ -42,6 +42,7 @@ from action_svc.domain.webhook_policy import (
     request_headers,
 )
 from action_svc.settings import ActionSettings
+from segshared import correlation, metrics
 from segshared.contracts.codec import DecodeError
 from segshared.contracts.dispatch import DispatchCommand, WebhookRequest
 from segshared.dlq import DeadLetters, DeadLetterSink, Send
@@ -184,6 +185,11 @@ class WebhookDelivery:
 
     async def _settle(self, job: _Job, decision: Decision) -> None:
         command, now_ms = job.command, self._now_ms()
+        metrics.count_dispatches("webhook", {decision.outcome: 1})
+        if decision.outcome != "delivered":
+            with correlation.bound(event=command.idempotency_key):
+                log.warning("webhook of action %s to player %s: %s (%s)", command.action_id,
+                            command.player_id, decision.outcome, decision.reason)  # fmt: skip
 
         def line(reason: str) -> LogLine:
             return LogLine(command.action_id, command.idempotency_key, command.player_id,

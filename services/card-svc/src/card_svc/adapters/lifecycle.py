@@ -8,6 +8,7 @@ from typing import Any
 
 from kafka import KafkaProducer
 
+from segshared import correlation, metrics
 from segshared.contracts import CardLifecycleEvent, encode
 from segshared.topics import CARD_LIFECYCLE
 
@@ -34,9 +35,11 @@ class LifecyclePublisher:
     def publish(self, event: CardLifecycleEvent) -> None:
         """Send and wait for the broker's acknowledgement."""
         future = self._client().send(
-            CARD_LIFECYCLE, key=str(event.card_id).encode(), value=encode(event)
-        )
+            CARD_LIFECYCLE, key=str(event.card_id).encode(), value=encode(event),
+            headers=correlation.kafka_headers(),
+        )  # fmt: skip
         future.get(timeout=self._timeout_s)
+        metrics.count_produced([CARD_LIFECYCLE])
 
     def close(self) -> None:
         with self._guard:

@@ -16,10 +16,12 @@ from card_svc.entrypoints.deps import ApiDeps, get_deps
 from card_svc.entrypoints.errors import install_card_errors
 from card_svc.entrypoints.members import field_registry
 from card_svc.entrypoints.routes import router
-from card_svc.service_layer.cards import SessionFactory
+from card_svc.service_layer.cards import SessionFactory, card_ids
 from card_svc.settings import SERVICE, CardSettings
-from segshared.db import make_engine, make_session_factory
-from segshared.http import health_router, install_error_handlers
+from segshared import metrics
+from segshared.db import database_check, make_engine, make_session_factory
+from segshared.http import install_error_handlers
+from segshared.observability import install_observability
 from segshared.openapi import document_problems
 from segshared.redis_client import make_redis
 from segshared.serving import serve_http
@@ -51,7 +53,13 @@ def create_app(
     install_error_handlers(app)
     document_problems(app)
     install_card_errors(app)
-    app.include_router(health_router({"redis": redis.ping}))
+
+    install_observability(
+        app, service=SERVICE, bootstrap_servers=settings.bootstrap_servers,
+        checks={"redis": redis.ping, "database": database_check(sessions)},
+        refresh=[metrics.size_sampler(metrics.CARD_MEMBERS, redis, lambda: card_ids(sessions),
+                                      settings.keys.card, settings.partitions)],
+    )  # fmt: skip
     app.include_router(router)
 
     @app.get("/fields", tags=["fields"])
@@ -94,7 +102,7 @@ def main() -> None:
         lifecycle=LifecyclePublisher(settings.bootstrap_servers),
         segments=SegmentClient(settings.segment_svc_url),
     )
-    serve_http(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+    serve_http(app, host=settings.host, port=settings.port, service=SERVICE, settings=settings)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from card_svc.settings import CardSettings
+from card_svc.settings import SERVICE, CardSettings
 from segshared import migrations
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "adapters" / "migrations"
@@ -17,8 +17,9 @@ def migrate(*, database_url: str) -> None:
 
 
 def main() -> None:
-    migrations.migrate_main(CardSettings.load().database_url, migrations=MIGRATIONS,
-                            version_table=VERSION_TABLE)  # fmt: skip
+    settings = CardSettings.load()
+    migrations.migrate_main(settings.database_url, service=SERVICE, settings=settings,
+                            migrations=MIGRATIONS, version_table=VERSION_TABLE)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -20,13 +20,14 @@ from card_svc.service_layer.runner import apply_until_done, refresh_and_backfill
 from card_svc.settings import SERVICE, CardSettings
 from segshared.batch_consumer import BatchConsumer, consumer_config
 from segshared.batch_publisher import relay_in_batches
-from segshared.db import make_engine, make_session_factory
+from segshared.db import database_check, make_engine, make_session_factory
 from segshared.dlq import DeadLetters
 from segshared.history import SizeHistory, SizeSampler
 from segshared.outbox import OutboxRelay
 from segshared.redis_client import make_redis
 from segshared.streaming import make_faust_app, run_worker
 from segshared.topics import PLAYER_EVENTS
+from segshared.worker_http import worker_port
 
 log = logging.getLogger(__name__)
 
@@ -118,12 +119,10 @@ def build_worker(
 def main() -> None:
     settings = CardSettings.load()
     engine = make_engine(settings.database_url)
-    app, _ = build_worker(
-        settings,
-        redis=make_redis(settings.redis_url),
-        session_factory=make_session_factory(engine),
-    )
-    run_worker(app, log_level=settings.log_level)
+    redis = make_redis(settings.redis_url)
+    app, _ = build_worker(settings, redis=redis, session_factory=make_session_factory(engine))
+    run_worker(app, service=SERVICE, settings=settings,
+               port=worker_port(settings, redis, database_check(engine)))  # fmt: skip
 
 
 if __name__ == "__main__":

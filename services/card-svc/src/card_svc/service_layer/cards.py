@@ -130,3 +130,9 @@ def delete_card(*, sessions: SessionFactory, card_id: int) -> CardRecord:
         repo.delete(card_id)
         s.commit()
         return record
+
+
+def card_ids(sessions: SessionFactory) -> list[int]:
+    """Every card's id (metrics sample their sizes)."""
+    with sessions() as session:
+        return [record.id for record in CardRepository(session).all()]

@@ -19,16 +19,16 @@ from export_svc.entrypoints import routes, schedule_routes, stream_routes
 from export_svc.entrypoints.access import RevealAnonymized
 from export_svc.entrypoints.deps import ApiServices
 from export_svc.service_layer.streaming import Tuning
-from export_svc.settings import ExportSettings, load_settings
+from export_svc.settings import SERVICE, ExportSettings, load_settings
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.fields import FIELDS
 from segshared.http import (
     PROBLEM_MEMBERS,
-    health_router,
     install_error_handlers,
     on_error,
     on_unavailable,
 )
+from segshared.observability import install_observability
 from segshared.openapi import document_problems
 from segshared.redis_client import make_redis
 
@@ -75,7 +75,10 @@ def create_app(
         clock=clock,
     )
 
-    app.include_router(health_router({"redis": redis.ping, "database": database_check(engine)}))
+    install_observability(
+        app, service=SERVICE, bootstrap_servers=settings.bootstrap_servers,
+        checks={"redis": redis.ping, "database": database_check(engine)},
+    )  # fmt: skip
     app.include_router(stream_routes.router)  # /exports/stream before /exports/{id}
     app.include_router(routes.router)
     app.include_router(schedule_routes.router)
@@ -117,7 +120,7 @@ def main() -> None:
             timeout_s=settings.peer_timeout_s,
         ),
     )
-    serve_http(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+    serve_http(app, host=settings.host, port=settings.port, service=SERVICE, settings=settings)
 
 
 if __name__ == "__main__":

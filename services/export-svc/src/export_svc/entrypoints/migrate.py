@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import partial
 from pathlib import Path
 
-from export_svc.settings import load_settings
+from export_svc.settings import SERVICE, load_settings
 from segshared import migrations
 
 VERSION_TABLE = "alembic_version_export_svc"
@@ -16,8 +16,9 @@ migrate = partial(migrations.migrate, migrations=MIGRATIONS, version_table=VERSI
 
 
 def main() -> None:
-    migrations.migrate_main(load_settings().database_url, migrations=MIGRATIONS,
-                            version_table=VERSION_TABLE)  # fmt: skip
+    settings = load_settings()
+    migrations.migrate_main(settings.database_url, service=SERVICE, settings=settings,
+                            migrations=MIGRATIONS, version_table=VERSION_TABLE)  # fmt: skip
 
 
 if __name__ == "__main__":

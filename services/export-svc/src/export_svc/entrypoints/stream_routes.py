@@ -38,7 +38,12 @@ async def _stream(
         pending: list[str] = []
         size = 0
         async for text in export_text(
-            spec, plan, members=services.members, tuning=services.tuning, tracker=tracker
+            spec,
+            plan,
+            members=services.members,
+            tuning=services.tuning,
+            tracker=tracker,
+            mode="stream",
         ):
             if tracker.phase.value == "snapshot":  # the header: send it now
                 yield text.encode()

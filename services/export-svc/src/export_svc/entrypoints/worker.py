@@ -29,9 +29,12 @@ from export_svc.entrypoints.api import tuning_of
 from export_svc.service_layer import retention, scheduling
 from export_svc.service_layer.exports import Peers
 from export_svc.service_layer.runner import JobRunner, RunnerConfig
-from export_svc.settings import ExportSettings, load_settings
+from export_svc.settings import SERVICE, ExportSettings, load_settings
+from segshared import correlation
 from segshared.batch_consumer import BatchConsumer, consumer_config
+from segshared.logs import configure_logging
 from segshared.topics import SEGMENT_LIFECYCLE, SEGMENT_MEMBERSHIP
+from segshared.worker_http import WorkerPort, start_worker_http, worker_port
 
 log = logging.getLogger(__name__)
 
@@ -87,6 +90,9 @@ class Worker:
             if record.topic == SEGMENT_LIFECYCLE:
                 if doc.get("type") == "segment_deleted":
                     deleted.append(segment_id)
+                    with correlation.bound(correlation.of_record(record),
+                                           doc.get("event_id")):  # fmt: skip
+                        log.info("segment %s deleted: its schedules stop", segment_id)
             else:
                 changed.add(segment_id)
         now = self.clock()
@@ -132,8 +138,10 @@ class Worker:
         )
         return BatchConsumer(config=config, handle=self.handle, lock=asyncio.Lock())
 
-    async def run(self) -> None:
-        """Everything, until cancelled."""
+    async def run(self, port: WorkerPort | None = None) -> None:
+        """Everything, until cancelled; ``port``: serve metrics and health there."""
+        if port is not None:
+            start_worker_http(host=port.host, port=port.port, service=SERVICE, checks=port.checks)
         tasks = [
             asyncio.create_task(self.runner.run_forever(), name="export-jobs"),
             asyncio.create_task(self.tick_forever(), name="export-ticks"),
@@ -149,17 +157,16 @@ class Worker:
 
 
 def main() -> None:
-    from segshared.db import make_engine, make_session_factory
+    from segshared.db import database_check, make_engine, make_session_factory
     from segshared.redis_client import make_redis
 
     settings = load_settings()
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(service=SERVICE, level=settings.log_level, fmt=settings.log_format)
     redis = make_redis(settings.redis_url, decode_responses=True)
+    engine = make_engine(settings.database_url)
     worker = Worker(
         settings=settings,
-        store=JobStore(make_session_factory(make_engine(settings.database_url))),
+        store=JobStore(make_session_factory(engine)),
         members=RedisMembers(
             redis=redis,
             keys=settings.keys,
@@ -173,8 +180,9 @@ def main() -> None:
         ),
     )
     log.info("export worker: exports in %s", worker.files.directory.resolve())
+    port = worker_port(settings, redis, database_check(engine))
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(worker.run())
+        asyncio.run(worker.run(port))
 
 
 if __name__ == "__main__":

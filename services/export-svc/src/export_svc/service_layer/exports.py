@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -13,6 +14,7 @@ from export_svc.domain.cells import BOM, header_line
 from export_svc.domain.columns import ExportPlan, resolve_plan
 from export_svc.domain.jobs import ExportSpec, Phase, Progress
 from export_svc.service_layer.streaming import ChunkReader, Tuning, csv_text, read_chunks
+from segshared import metrics
 from segshared.rules import SegmentDefinition, parse_segment_definition
 
 KEEP_ALIVE_S = 60.0
@@ -92,10 +94,26 @@ async def export_text(
     members: Members,
     tuning: Tuning,
     tracker: Tracker,
+    mode: str = "job",
 ) -> AsyncIterator[str]:
     """BOM and header at once, then the rows of a snapshot taken now; the snapshot is dropped
-    however the stream ends."""
+    however the stream ends. ``mode`` (job, stream) labels its duration and rows metrics."""
+    started = time.monotonic()
     yield (BOM if spec.bom else "") + header_line(plan.columns)
+    rows = _rows_text(spec, plan, members=members, tuning=tuning, tracker=tracker)
+    try:
+        async with aclosing(rows):  # an abandoned download drops its snapshot at once
+            async for text in rows:
+                yield text
+    finally:
+        status = "succeeded" if tracker.phase is Phase.DONE else "failed"
+        metrics.EXPORT_SECONDS.labels(mode, status).observe(time.monotonic() - started)
+        metrics.EXPORT_ROWS.labels(mode).inc(tracker.rows_written)
+
+
+async def _rows_text(
+    spec: ExportSpec, plan: ExportPlan, *, members: Members, tuning: Tuning, tracker: Tracker
+) -> AsyncGenerator[str, None]:
     snapshot = await take_snapshot(spec, members)
     try:
         tracker.total = snapshot.total

@@ -7,6 +7,9 @@ from collections.abc import Sequence
 
 from kafka import KafkaProducer
 
+from segment_svc.service_layer.lifecycle import LifecycleRecord
+from segshared import metrics
+from segshared.correlation import KAFKA_HEADER
 from segshared.topics import SEGMENT_LIFECYCLE
 
 
@@ -43,14 +46,18 @@ class KafkaLifecyclePublisher:
                 )
             return self._producer
 
-    def publish(self, records: Sequence[tuple[str, bytes]]) -> None:
-        """Blocking: send every record in order and wait until all are acknowledged."""
+    def publish(self, records: Sequence[LifecycleRecord]) -> None:
+        """Blocking: send every record in order and wait until all are acknowledged; each
+        carries its change's correlation id as a header."""
         producer = self._client()
         futures = [
-            producer.send(self._topic, key=key.encode(), value=value) for key, value in records
-        ]
+            producer.send(self._topic, key=key.encode(), value=value,
+                          headers=[(KAFKA_HEADER, cid.encode())] if cid else None)
+            for key, value, cid in records
+        ]  # fmt: skip
         for future in futures:
             future.get(timeout=self._timeout_s)
+        metrics.count_produced([self._topic] * len(records))
 
     def close(self) -> None:
         with self._lock:

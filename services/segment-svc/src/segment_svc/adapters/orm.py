@@ -40,6 +40,8 @@ class SegmentRow(Base):
     cloned_from: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: Of the request that made the last change: the worker's build logs carry it.
+    correlation_id: Mapped[str | None] = mapped_column(String(128), nullable=True)
 
 
 class SegmentCardRef(Base):
@@ -75,3 +77,5 @@ class LifecycleOutboxRow(Base):
     key: Mapped[str] = mapped_column(String(64))
     value: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: Of the request that made the change; published as the record's header.
+    correlation_id: Mapped[str | None] = mapped_column(String(128), nullable=True)

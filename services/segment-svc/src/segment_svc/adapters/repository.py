@@ -125,8 +125,11 @@ class SegmentRepository:
         self.session.flush()
 
     # lifecycle outbox
-    def add_outbox(self, *, key: str, value: bytes, now: datetime) -> None:
-        self.session.add(LifecycleOutboxRow(key=key, value=value, created_at=now))
+    def add_outbox(
+        self, *, key: str, value: bytes, now: datetime, correlation_id: str | None = None
+    ) -> None:
+        self.session.add(LifecycleOutboxRow(key=key, value=value, created_at=now,
+                                            correlation_id=correlation_id))  # fmt: skip
 
     def pending_outbox(self, limit: int) -> list[LifecycleOutboxRow]:
         stmt = select(LifecycleOutboxRow).order_by(LifecycleOutboxRow.id).limit(limit)

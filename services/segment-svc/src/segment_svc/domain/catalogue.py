@@ -18,11 +18,17 @@ class SegmentSpec:
     definition: SegmentDefinition
     refs: Refs
     member: Member
+    #: Of the request behind the revision (logs of its builds carry it).
+    correlation_id: str | None = None
 
     @classmethod
-    def of(cls, segment_id: int, revision: int, definition: SegmentDefinition) -> SegmentSpec:
+    def of(
+        cls, segment_id: int, revision: int, definition: SegmentDefinition,
+        correlation_id: str | None = None,
+    ) -> SegmentSpec:  # fmt: skip
         refs = references(definition)
-        return cls(segment_id, revision, definition, refs, compile_definition(definition))
+        return cls(segment_id, revision, definition, refs, compile_definition(definition),
+                   correlation_id)  # fmt: skip
 
 
 class Catalogue:

@@ -17,19 +17,21 @@ from segment_svc.adapters.lifecycle_publisher import KafkaLifecyclePublisher
 from segment_svc.adapters.redis_views import SegmentViews
 from segment_svc.entrypoints import member_routes, routes
 from segment_svc.entrypoints.deps import ApiServices
+from segment_svc.service_layer.catalogue_cache import load_revisions
 from segment_svc.service_layer.lifecycle import LifecyclePublisher, LifecycleRelay
 from segment_svc.service_layer.queries import ActionUsage, SegmentContext
 from segment_svc.service_layer.validation import CardCatalogue, DefinitionErrors, Limits
-from segment_svc.settings import SegmentSettings, load_settings
+from segment_svc.settings import SERVICE, SegmentSettings, load_settings
+from segshared import metrics
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.history import SizeHistory
 from segshared.http import (
     errors_member,
-    health_router,
     install_error_handlers,
     on_error,
     on_unavailable,
 )
+from segshared.observability import install_observability
 from segshared.openapi import document_problems
 from segshared.redis_client import make_redis
 
@@ -89,7 +91,13 @@ def create_app(
     )
     app.state.lifecycle_relay = relay
 
-    app.include_router(health_router({"redis": redis.ping, "database": database_check(engine)}))
+    install_observability(
+        app, service=SERVICE, bootstrap_servers=settings.bootstrap_servers,
+        checks={"redis": redis.ping, "database": database_check(engine)},
+        refresh=[metrics.size_sampler(
+            metrics.SEGMENT_MEMBERS, redis, lambda: sorted(load_revisions(session_factory)),
+            settings.keys.segment, settings.partitions)],
+    )  # fmt: skip
     # execute before /segments/{id}, so that the literal path wins
     app.include_router(member_routes.router)
     app.include_router(routes.router)
@@ -124,7 +132,7 @@ def main() -> None:
             base_url=settings.action_svc_url, timeout_s=settings.card_svc_timeout_s
         ),
     )
-    serve_http(app, host=settings.host, port=settings.port, log_level=settings.log_level)
+    serve_http(app, host=settings.host, port=settings.port, service=SERVICE, settings=settings)
 
 
 if __name__ == "__main__":

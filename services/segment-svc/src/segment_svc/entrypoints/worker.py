@@ -30,6 +30,7 @@ from segshared.outbox import OutboxRelay
 from segshared.retry import retry_forever
 from segshared.streaming import make_faust_app, run_worker
 from segshared.topics import CARD_MEMBERSHIP
+from segshared.worker_http import worker_port
 
 log = logging.getLogger(__name__)
 
@@ -141,16 +142,17 @@ def create_worker(
 
 def main() -> None:
     """Run the worker with real adapters built from the environment."""
-    from segshared.db import make_engine, make_session_factory
+    from segshared.db import database_check, make_engine, make_session_factory
     from segshared.redis_client import make_redis
 
     settings = load_settings()
+    engine = make_engine(settings.database_url)
+    redis = make_redis(settings.redis_url)
     app = create_worker(
-        settings=settings,
-        redis=make_redis(settings.redis_url),
-        session_factory=make_session_factory(make_engine(settings.database_url)),
+        settings=settings, redis=redis, session_factory=make_session_factory(engine)
     )
-    run_worker(app, log_level=settings.log_level)
+    run_worker(app, service=SERVICE, settings=settings,
+               port=worker_port(settings, redis, database_check(engine)))  # fmt: skip
 
 
 if __name__ == "__main__":

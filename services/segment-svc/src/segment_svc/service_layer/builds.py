@@ -11,6 +11,7 @@ from typing import Protocol
 
 from segment_svc.domain.catalogue import Catalogue
 from segment_svc.domain.events import build_cause, iso_utc
+from segshared import correlation
 from segshared.contracts.envelope import from_epoch_ms
 from segshared.keys import Keys
 from segshared.rules import SetOp
@@ -99,25 +100,28 @@ async def build_shard(
     build_key = keys.segment_build(shard, segment_id, token)
     program = shard_program(spec.definition, keys=keys, shard=shard, dest=build_key, token=token)
     await builds.run_program(program.ops, scratch=program.scratch, ttl_s=ttl_s)
+    cause = build_cause(spec.revision, catalogue.upstream(segment_id))
     entered, exited = await builds.swap(
         shard=shard,
         segment_id=segment_id,
         revision=spec.revision,
         build_key=build_key,
-        cause_event_id=build_cause(spec.revision, catalogue.upstream(segment_id)),
+        cause_event_id=cause,
         occurred_at=occurred_at,
         dependents=catalogue.direct_dependents(segment_id),
     )
     # An unchanged shard is routine (every new segment starts empty): keep it out of the console.
-    log.log(
-        logging.INFO if entered or exited else logging.DEBUG,
-        "built segment %d rev %d in shard %d: +%d -%d",
-        segment_id,
-        spec.revision,
-        shard,
-        entered,
-        exited,
-    )
+    # The request that made the revision, and the cause its membership events carry.
+    with correlation.bound(spec.correlation_id, cause):
+        log.log(
+            logging.INFO if entered or exited else logging.DEBUG,
+            "built segment %d rev %d in shard %d: +%d -%d",
+            segment_id,
+            spec.revision,
+            shard,
+            entered,
+            exited,
+        )
     return BuildReport(shard, segment_id, spec.revision, entered, exited)
 
 

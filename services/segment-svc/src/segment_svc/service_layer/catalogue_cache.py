@@ -24,7 +24,7 @@ def load_catalogue(session_factory: sessionmaker[Session]) -> Catalogue:
             except RuleError:  # stored definitions were validated; skip rather than stall
                 log.exception("segment %d has an unreadable definition; skipped", row.id)
                 continue
-            specs.append(SegmentSpec.of(row.id, row.revision, defn))
+            specs.append(SegmentSpec.of(row.id, row.revision, defn, row.correlation_id))
     return Catalogue(specs)
 
 

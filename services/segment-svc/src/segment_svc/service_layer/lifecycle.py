@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from segment_svc.adapters.orm import SegmentRow
 from segment_svc.adapters.repository import SegmentRepository
 from segment_svc.domain.events import LIFECYCLE_VERSION, lifecycle_event_id
+from segshared import correlation
 from segshared.contracts import SegmentLifecycleEvent, encode
 
 log = logging.getLogger(__name__)
@@ -21,15 +22,23 @@ log = logging.getLogger(__name__)
 LifecycleKind = Literal["segment_created", "segment_updated", "segment_cloned", "segment_deleted"]
 
 
+#: (key, value, correlation id of the change or None)
+LifecycleRecord = tuple[str, bytes, str | None]
+
+
 class LifecyclePublisher(Protocol):
-    def publish(self, records: Sequence[tuple[str, bytes]]) -> None:
-        """Blocking: send ``(key, value)`` records in order; return once acknowledged."""
+    def publish(self, records: Sequence[LifecycleRecord]) -> None:
+        """Blocking: send ``(key, value, correlation id)`` records in order; return once
+        acknowledged."""
 
 
 def record_lifecycle(
     repo: SegmentRepository, *, kind: LifecycleKind, row: SegmentRow, now: datetime
 ) -> None:
-    """Queue the lifecycle event of ``row``'s change in the current transaction."""
+    """Queue the lifecycle event of ``row``'s change in the current transaction; the event
+    and the row remember the request that made the change (its correlation id)."""
+    cause = correlation.correlation_id.get()
+    row.correlation_id = cause
     event = SegmentLifecycleEvent(
         event_id=lifecycle_event_id(row.id, kind, row.revision),
         version=LIFECYCLE_VERSION,
@@ -41,7 +50,7 @@ def record_lifecycle(
         definition=None if kind == "segment_deleted" else _definition(row),
         cloned_from=row.cloned_from,
     )
-    repo.add_outbox(key=str(row.id), value=encode(event), now=now)
+    repo.add_outbox(key=str(row.id), value=encode(event), now=now, correlation_id=cause)
 
 
 def _definition(row: SegmentRow) -> dict[str, Any]:
@@ -56,16 +65,16 @@ def publish_pending(
     while True:
         with session_factory() as session:
             rows = [
-                (r.id, r.key, bytes(r.value))
+                (r.id, (r.key, bytes(r.value), r.correlation_id))
                 for r in SegmentRepository(session).pending_outbox(batch)
             ]
         if not rows:
             return sent
         # Publish outside any transaction: a crash after the acks only republishes, and
         # consumers drop the duplicates by event_id.
-        publisher.publish([(key, value) for _, key, value in rows])
+        publisher.publish([record for _, record in rows])
         with session_factory() as session, session.begin():
-            SegmentRepository(session).delete_outbox([row_id for row_id, _, _ in rows])
+            SegmentRepository(session).delete_outbox([row_id for row_id, _ in rows])
         sent += len(rows)
 
 
