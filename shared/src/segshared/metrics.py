@@ -15,6 +15,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, Counter, Gauge, Histogram, In
 from prometheus_client import generate_latest as _generate_latest
 from redis.asyncio import Redis
 
+from segshared.history import set_sizes
+
 #: Sub-second buckets: a batch of thousands takes milliseconds to a second.
 _BATCH_BUCKETS = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 _EVENT_BUCKETS = (1e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 5e-3, 0.01, 0.1)
@@ -117,16 +119,10 @@ def size_sampler(
     longer exist drop out."""
 
     async def sample() -> None:
-        current = await asyncio.to_thread(ids)
-        pipe = redis.pipeline(transaction=False)
-        for set_id in current:
-            for p in range(partitions):
-                pipe.scard(shard_key(p, set_id))
-        replies = await pipe.execute() if current else []
+        sizes = await set_sizes(redis, shard_key, await asyncio.to_thread(ids), partitions)
         gauge.clear()
-        for i, set_id in enumerate(current):
-            shards = replies[i * partitions : (i + 1) * partitions]
-            gauge.labels(str(set_id)).set(sum(int(n) for n in shards))
+        for set_id, size in sizes.items():
+            gauge.labels(str(set_id)).set(size)
 
     return sample
 
