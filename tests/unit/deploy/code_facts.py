@@ -67,7 +67,7 @@ def variables_read_by(package: str) -> set[str]:
     if package == "console_app":
         return console_variables()
     if package in ("playerseg", "segshared"):
-        # The CLI and the probe read the platform's settings (broker, partitions, Redis).
+        # The CLI reads the platform's settings (broker, partitions, Redis).
         return settings_variables(PlatformSettings)
     return settings_variables(_settings_class(package))
 
