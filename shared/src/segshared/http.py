@@ -173,6 +173,17 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, _unexpected)
 
 
+#: The 503 of a health check: which dependencies failed (a health report, not a problem).
+_UNHEALTHY: dict[int | str, dict[str, Any]] = {
+    503: {
+        "description": "A dependency does not answer; `checks` names it",
+        "x-not-a-problem": True,  # segshared.openapi.NOT_A_PROBLEM: a health report
+        "content": {"application/json": {"example": {
+            "status": "unavailable", "checks": {"redis": "ok", "broker": "error: timed out"}}}},
+    }
+}  # fmt: skip
+
+
 def health_router(checks: Mapping[str, Check], *, ready_also: Mapping[str, Check] | None = None
                   ) -> APIRouter:  # fmt: skip
     """``GET /health/live`` (the process answers), ``GET /health/ready`` (every check and
@@ -185,7 +196,7 @@ def health_router(checks: Mapping[str, Check], *, ready_also: Mapping[str, Check
         healthy, body = await readiness(of)
         return JSONResponse(body, status_code=200 if healthy else 503)
 
-    @router.get("/health")
+    @router.get("/health", responses=_UNHEALTHY)
     async def health() -> JSONResponse:
         return await answer(checks)
 
@@ -193,7 +204,7 @@ def health_router(checks: Mapping[str, Check], *, ready_also: Mapping[str, Check
     async def live() -> dict[str, str]:
         return {"status": "ok"}
 
-    @router.get("/health/ready")
+    @router.get("/health/ready", responses=_UNHEALTHY)
     async def ready() -> JSONResponse:
         return await answer(ready_checks)
 

@@ -61,6 +61,10 @@ def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"description": _WHEN[status][0]} for status in statuses}
 
 
+#: Marks a declared error response whose body is not a problem (it is documented as it is).
+NOT_A_PROBLEM = "x-not-a-problem"
+
+
 def _example(status: int, path: str) -> dict[str, Any]:
     kind, title = problem_type(status)
     detail = _WHEN[status][1]
@@ -89,6 +93,8 @@ def _document(doc: dict[str, Any]) -> None:
             responses = operation["responses"]
             declared = {int(s) for s in responses if s.isdigit() and int(s) >= 400}
             for status in sorted(declared | _shape_statuses(path, operation)):
+                if responses.get(str(status), {}).get(NOT_A_PROBLEM):
+                    continue  # a body of its own, e.g. a health report
                 responses[str(status)] = {
                     "description": _WHEN[status][0],
                     "content": {PROBLEM_JSON: {
