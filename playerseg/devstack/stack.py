@@ -6,6 +6,7 @@ import importlib.util
 from dataclasses import replace
 from typing import Any, TextIO
 
+from playerseg.devstack.access import StackKeys, stack_keys
 from playerseg.devstack.broker import broker_command, wait_for_broker
 from playerseg.devstack.config import SERVICE_NAMES, StackConfig, service_spec
 from playerseg.devstack.idle import Snapshot, wait_idle
@@ -13,6 +14,7 @@ from playerseg.devstack.ports import port_open
 from playerseg.devstack.redis_server import redis_command, wait_for_redis
 from playerseg.devstack.supervisor import Supervisor
 from playerseg.devstack.topics import ensure_topics
+from segshared.auth.domain import bearer_headers
 from segshared.topics import CARD_MEMBERSHIP, PLAYER_EVENTS
 
 ROLES = ("api", "worker")
@@ -55,6 +57,7 @@ class Stack:
         self.config = replace(config or StackConfig(), **options)
         self.supervisor = Supervisor(output=output, color=color)
         self.processes: list[str] = []
+        self.keys: StackKeys | None = None
         self.missing: list[str] = []
 
     # where things are ----------------------------------------------------------------------
@@ -71,6 +74,17 @@ class Stack:
         return self.config.api_url(service)
 
     @property
+    def admin_key(self) -> str:
+        """The operator's key (admin scope), made when the stack started."""
+        assert self.keys is not None, "the stack has not started"
+        return self.keys.admin
+
+    @property
+    def api_headers(self) -> dict[str, str]:
+        """Headers presenting the admin key, for tools and tests that call the APIs."""
+        return bearer_headers(self.admin_key)
+
+    @property
     def services(self) -> list[str]:
         chosen = self.config.services
         return list(SERVICE_NAMES if chosen is None else chosen)
@@ -80,6 +94,7 @@ class Stack:
         """Start everything; on failure stop what was started and re-raise."""
         try:
             self.start_infra()
+            self.keys = stack_keys(self.redis_url, self.config.key_prefix, self.config.data_dir)
             self.create_topics()
             self.migrate()
             self.start_services()
@@ -137,7 +152,8 @@ class Stack:
 
     def start_services(self) -> None:
         """Start each service's API and worker that exist."""
-        env = self.config.env()
+        assert self.keys is not None, "keys are made before the services start"
+        env = {**self.config.env(), "PLAYERSEG_SERVICE_KEY": self.keys.service}
         for service in self.services:
             for role in ROLES:
                 module = self._module(service, role)

@@ -22,6 +22,7 @@ from segshared.db import make_engine, make_session_factory
 from segshared.partitioning import partition_for
 from segshared.redis_client import make_redis
 from segshared.topics import PLAYER_EVENTS
+from tests.support.auth import key_headers_async
 
 
 async def wait_until(
@@ -142,6 +143,7 @@ async def in_process_api(settings: CardSettings) -> AsyncIterator[httpx.AsyncCli
     transport = httpx.ASGITransport(app=app)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://card-svc") as client:
+            client.headers.update(await key_headers_async(settings.redis_url, settings.key_prefix))
             yield client
     finally:
         lifecycle.close()

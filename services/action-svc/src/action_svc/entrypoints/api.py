@@ -18,6 +18,7 @@ from action_svc.entrypoints import channel_routes, routes
 from action_svc.entrypoints.deps import ApiServices
 from action_svc.service_layer.actions import ActionContext, Resolve, Targets
 from action_svc.settings import SERVICE, ActionSettings, load_settings
+from segshared.auth.fastapi import AUTHENTICATED, install_auth
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.http import (
     errors_member,
@@ -43,8 +44,11 @@ def create_app(
     redis: Redis, targets: Targets, resolve: Resolve = resolve_host,
 ) -> FastAPI:  # fmt: skip
     """The API wired to the given adapters (the composition root of the HTTP process)."""
-    app = FastAPI(title="action-svc", description=DESCRIPTION, version="0.1.0")
+    app = FastAPI(
+        title="action-svc", description=DESCRIPTION, version="0.1.0", dependencies=AUTHENTICATED
+    )
     install_error_handlers(app)
+    install_auth(app, redis, settings.keys)
     document_problems(app)
     _install_own_handlers(app)
     keys = ActionKeys(settings.keys)
@@ -98,6 +102,7 @@ def main() -> None:
             segment_svc_url=settings.segment_svc_url,
             card_svc_url=settings.card_svc_url,
             timeout_s=settings.peer_timeout_s,
+            service_key=settings.service_key,
         ),
     )
     serve_http(app, host=settings.host, port=settings.port, service=SERVICE, settings=settings)

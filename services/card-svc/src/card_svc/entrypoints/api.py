@@ -19,6 +19,7 @@ from card_svc.entrypoints.routes import router
 from card_svc.service_layer.cards import SessionFactory, card_ids
 from card_svc.settings import SERVICE, CardSettings
 from segshared import metrics
+from segshared.auth.fastapi import AUTHENTICATED, install_auth
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.http import install_error_handlers
 from segshared.observability import install_observability
@@ -46,11 +47,13 @@ def create_app(
         title="card-svc",
         description="Cards: rule-defined and uploaded player lists, their members and counts.",
         lifespan=lifespan,
+        dependencies=AUTHENTICATED,
     )
     app.state.deps = ApiDeps(
         settings=settings, sessions=sessions, redis=redis, lifecycle=lifecycle, segments=segments
     )
     install_error_handlers(app)
+    install_auth(app, redis, settings.keys)
     document_problems(app)
     install_card_errors(app)
 
@@ -100,7 +103,7 @@ def main() -> None:
         sessions=make_session_factory(engine),
         redis=make_redis(settings.redis_url),
         lifecycle=LifecyclePublisher(settings.bootstrap_servers),
-        segments=SegmentClient(settings.segment_svc_url),
+        segments=SegmentClient(settings.segment_svc_url, service_key=settings.service_key),
     )
     serve_http(app, host=settings.host, port=settings.port, service=SERVICE, settings=settings)
 

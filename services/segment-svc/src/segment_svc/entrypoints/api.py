@@ -23,6 +23,7 @@ from segment_svc.service_layer.queries import ActionUsage, SegmentContext
 from segment_svc.service_layer.validation import CardCatalogue, DefinitionErrors, Limits
 from segment_svc.settings import SERVICE, SegmentSettings, load_settings
 from segshared import metrics
+from segshared.auth.fastapi import AUTHENTICATED, install_auth
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.history import SizeHistory
 from segshared.http import (
@@ -65,8 +66,15 @@ def create_app(
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    app = FastAPI(title="segment-svc", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="segment-svc",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+        dependencies=AUTHENTICATED,
+    )
     install_error_handlers(app)
+    install_auth(app, redis, settings.keys)
     document_problems(app)
     _install_own_handlers(app)
     ctx = SegmentContext(
@@ -82,7 +90,6 @@ def create_app(
             redis=redis,
             keys=settings.keys,
             partitions=settings.partitions,
-            reveal_anonymized=settings.reveal_anonymized,
         ),
         keys=settings.keys,
         partitions=settings.partitions,
@@ -125,11 +132,15 @@ def main() -> None:
         session_factory=make_session_factory(engine),
         redis=make_redis(settings.redis_url),
         cards=HttpCardCatalogue(
-            base_url=settings.card_svc_url, timeout_s=settings.card_svc_timeout_s
+            base_url=settings.card_svc_url,
+            timeout_s=settings.card_svc_timeout_s,
+            service_key=settings.service_key,
         ),
         publisher=KafkaLifecyclePublisher(bootstrap_servers=settings.bootstrap_servers),
         actions=HttpActionUsage(
-            base_url=settings.action_svc_url, timeout_s=settings.card_svc_timeout_s
+            base_url=settings.action_svc_url,
+            timeout_s=settings.card_svc_timeout_s,
+            service_key=settings.service_key,
         ),
     )
     serve_http(app, host=settings.host, port=settings.port, service=SERVICE, settings=settings)
