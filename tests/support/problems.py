@@ -12,6 +12,8 @@ from tests.support.auth import AdmitAll
 PROBLEM_JSON = "application/problem+json"
 #: The problem types the README documents, by status.
 TYPES = {
+    401: "urn:playerseg:problem:unauthenticated",
+    403: "urn:playerseg:problem:forbidden",
     404: "urn:playerseg:problem:not-found",
     405: "about:blank",
     409: "urn:playerseg:problem:conflict",

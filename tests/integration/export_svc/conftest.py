@@ -79,10 +79,11 @@ def export_db_url() -> Iterator[str]:
 
 @pytest.fixture
 def export_settings(
-    redis_url: str, export_db_url: str, peers_stub: PeerStub, tmp_path: Path
+    redis_url: str, export_db_url: str, peers_stub: PeerStub, tmp_path: Path, kafka_bootstrap: str
 ) -> ExportSettings:
+    # The test's broker, so that readiness does not depend on what listens on the default port.
     return ExportSettings(
-        redis_url=redis_url, partitions=PARTITIONS, key_prefix=f"x{uuid.uuid4().hex[:8]}:",
+        kafka_bootstrap=kafka_bootstrap, redis_url=redis_url, partitions=PARTITIONS, key_prefix=f"x{uuid.uuid4().hex[:8]}:",
         database_url=export_db_url, segment_svc_url=peers_stub.url, card_svc_url=peers_stub.url,
         export_dir=str(tmp_path / "exports"), chunk_rows=100, sort_run_rows=1000,
         progress_every_s=0.01,
