@@ -83,7 +83,8 @@ def export_settings(
 ) -> ExportSettings:
     # The test's broker, so that readiness does not depend on what listens on the default port.
     return ExportSettings(
-        kafka_bootstrap=kafka_bootstrap, redis_url=redis_url, partitions=PARTITIONS, key_prefix=f"x{uuid.uuid4().hex[:8]}:",
+        kafka_bootstrap=kafka_bootstrap, redis_url=redis_url, partitions=PARTITIONS,
+        key_prefix=f"x{uuid.uuid4().hex[:8]}:",
         database_url=export_db_url, segment_svc_url=peers_stub.url, card_svc_url=peers_stub.url,
         export_dir=str(tmp_path / "exports"), chunk_rows=100, sort_run_rows=1000,
         progress_every_s=0.01,

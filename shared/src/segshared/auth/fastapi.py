@@ -17,6 +17,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from redis.asyncio import Redis
 
+from segshared.audit import Actor, current_actor
 from segshared.auth.domain import PII, ApiKey, parse_token
 from segshared.auth.rules import required_scope
 from segshared.auth.store import RedisKeyStore
@@ -79,8 +80,10 @@ async def authenticate(
     header: Annotated[str | None, Depends(_header)],
 ) -> Caller:
     route = request.scope.get("route")
-    scope = required_scope(request.method, getattr(route, "path", request.url.path))
+    path = getattr(route, "path", request.url.path)
+    scope = required_scope(request.method, path)
     if scope is None:
+        current_actor.set(None)
         return Caller(None)
     authenticator: Authenticator = request.app.state.authenticator
     key = await authenticator.verify(bearer.credentials if bearer else header)
@@ -88,7 +91,7 @@ async def authenticate(
         raise Forbidden(f"the API key {key.key_id} ({key.name}) lacks the scope {scope!r} "
                         f"this route needs; use a key with {scope!r}"
                         + ("" if scope == PII else " or 'admin'"))  # fmt: skip
-    request.state.caller = Caller(key)
+    current_actor.set(Actor(key.key_id, key.name, f"{request.method} {path}"))
     return Caller(key)
 
 

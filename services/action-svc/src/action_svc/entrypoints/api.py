@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from action_svc.adapters.action_keys import ActionKeys
 from action_svc.adapters.dispatch_log import DispatchLog
+from action_svc.adapters.orm import ActionRow, ChannelSettingsRow
 from action_svc.adapters.target_sets import TargetSets
 from action_svc.adapters.targets_http import HttpTargets, TargetsUnavailable
 from action_svc.adapters.webhook_client import resolve_host
@@ -18,6 +19,7 @@ from action_svc.entrypoints import channel_routes, routes
 from action_svc.entrypoints.deps import ApiServices
 from action_svc.service_layer.actions import ActionContext, Resolve, Targets
 from action_svc.settings import SERVICE, ActionSettings, load_settings
+from segshared.audit_routes import install_audit_log
 from segshared.auth.fastapi import AUTHENTICATED, install_auth
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.http import (
@@ -78,6 +80,9 @@ def create_app(
     )  # fmt: skip
     app.include_router(routes.router)
     app.include_router(channel_routes.router)
+    install_audit_log(app, session_factory, table_name="action_audit",
+                      tracked={ActionRow: ("action", "id"),
+                               ChannelSettingsRow: ("channel", "channel")})  # fmt: skip
     return app
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from segment_svc.adapters.action_usage import ActionsUnavailable, HttpActionUsage
 from segment_svc.adapters.card_catalogue import CardCatalogueUnavailable, HttpCardCatalogue
 from segment_svc.adapters.lifecycle_publisher import KafkaLifecyclePublisher
+from segment_svc.adapters.orm import SegmentRow
 from segment_svc.adapters.redis_views import SegmentViews
 from segment_svc.entrypoints import member_routes, routes
 from segment_svc.entrypoints.deps import ApiServices
@@ -23,6 +24,7 @@ from segment_svc.service_layer.queries import ActionUsage, SegmentContext
 from segment_svc.service_layer.validation import CardCatalogue, DefinitionErrors, Limits
 from segment_svc.settings import SERVICE, SegmentSettings, load_settings
 from segshared import metrics
+from segshared.audit_routes import install_audit_log
 from segshared.auth.fastapi import AUTHENTICATED, install_auth
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.history import SizeHistory
@@ -108,6 +110,8 @@ def create_app(
     # execute before /segments/{id}, so that the literal path wins
     app.include_router(member_routes.router)
     app.include_router(routes.router)
+    install_audit_log(app, session_factory, table_name="segment_audit",
+                      tracked={SegmentRow: ("segment", "id")})  # fmt: skip
     return app
 
 
