@@ -12,7 +12,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
-from segshared.audit import audit_table, install_audit
+from segshared.audit import audit_table
+from segshared.audit_log import install_audit
 from segshared.inputs import RowId, Text
 
 

@@ -52,7 +52,7 @@ class Console:
     def log_in(self, key: str) -> None:
         """Sign in on the login screen with ``key``; the console then shows the home screen."""
         self.try_key(key)
-        self.page.wait_for_url("**/#/segments", timeout=LOAD_TIMEOUT_MS)
+        self.page.wait_for_url(re.compile(r"#/segments$"), timeout=LOAD_TIMEOUT_MS)
         self.loaded()
 
     def try_key(self, key: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from alembic import op
 
-from segshared.audit import audit_columns
+from segshared.audit import create_audit_table, drop_audit_table
 
 revision = "0003_audit"
 down_revision = "0002_outbox_correlation"
@@ -20,10 +20,8 @@ TABLE = "segment_audit"
 
 
 def upgrade() -> None:
-    op.create_table(TABLE, *audit_columns(), sqlite_autoincrement=True)
-    op.create_index(f"ix_{TABLE}_entity", TABLE, ["entity_kind", "entity_id", "id"])
+    create_audit_table(op, TABLE)
 
 
 def downgrade() -> None:
-    op.drop_index(f"ix_{TABLE}_entity", table_name=TABLE)
-    op.drop_table(TABLE)
+    drop_audit_table(op, TABLE)
