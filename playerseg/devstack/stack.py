@@ -94,7 +94,6 @@ class Stack:
         """Start everything; on failure stop what was started and re-raise."""
         try:
             self.start_infra()
-            self.keys = stack_keys(self.redis_url, self.config.key_prefix, self.config.data_dir)
             self.create_topics()
             self.migrate()
             self.start_services()
@@ -119,6 +118,7 @@ class Stack:
             argv = redis_command(cfg.ports.redis, data_dir=cfg.data_dir / "redis")
             child = self.supervisor.start("redis", argv, tier=INFRA_TIER)
             wait_for_redis(self.redis_url, proc=child.proc)
+        self.keys = stack_keys(self.redis_url, cfg.key_prefix, cfg.data_dir)
 
     def create_topics(self) -> list[str]:
         """Create the platform's topics with the configured partition count."""
@@ -150,10 +150,14 @@ class Stack:
             if code != 0:
                 raise RuntimeError(f"{module} failed with exit code {code}")
 
+    def service_env(self) -> dict[str, str]:
+        """Environment of every service process: the config's, and the service key."""
+        assert self.keys is not None, "keys are made with the infrastructure"
+        return {**self.config.env(), "PLAYERSEG_SERVICE_KEY": self.keys.service}
+
     def start_services(self) -> None:
         """Start each service's API and worker that exist."""
-        assert self.keys is not None, "keys are made before the services start"
-        env = {**self.config.env(), "PLAYERSEG_SERVICE_KEY": self.keys.service}
+        env = self.service_env()
         for service in self.services:
             for role in ROLES:
                 module = self._module(service, role)
