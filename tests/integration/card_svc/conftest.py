@@ -75,6 +75,7 @@ def card_env(
     with engine.begin() as conn:  # the worker evaluates every card of the database
         conn.execute(text("DELETE FROM card_static_members"))
         conn.execute(text("DELETE FROM cards"))
+        conn.execute(text("DELETE FROM card_audit"))
     engine.dispose()
     prefix = f"t{uuid.uuid4().hex[:8]}:"
     token, _ = create_key(redis_url, prefix, name="tests")

@@ -21,6 +21,7 @@ from segshared.audit import Actor, current_actor
 from segshared.auth.domain import PII, ApiKey, parse_token
 from segshared.auth.rules import required_scope
 from segshared.auth.store import RedisKeyStore
+from segshared.http import on_error
 from segshared.keys import Keys
 
 #: How long a verified key is trusted without asking Redis again: revocation's delay.
@@ -89,8 +90,7 @@ async def authenticate(
     key = await authenticator.verify(bearer.credentials if bearer else header)
     if not key.grants(scope):
         raise Forbidden(f"the API key {key.key_id} ({key.name}) lacks the scope {scope!r} "
-                        f"this route needs; use a key with {scope!r}"
-                        + ("" if scope == PII else " or 'admin'"))  # fmt: skip
+                        f"this route needs; use a key with {scope!r} or 'admin'")  # fmt: skip
     current_actor.set(Actor(key.key_id, key.name, f"{request.method} {path}"))
     return Caller(key)
 
@@ -103,8 +103,6 @@ CurrentCaller = Annotated[Caller, Depends(authenticate)]
 
 def install_auth(app: FastAPI, redis: Redis, keys: Keys) -> None:
     """Check keys against the store in ``redis``; 401 and 403 answered as problems."""
-    from segshared.http import on_error
-
     app.state.authenticator = Authenticator(RedisKeyStore(redis, keys))
     on_error(app, Forbidden, 403)
     on_error(app, Unauthenticated, 401, headers=CHALLENGE)
