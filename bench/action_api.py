@@ -3,6 +3,7 @@ database; segment-svc (asked only whether the target segment exists) is a stand-
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +14,7 @@ import httpx
 from action_svc.adapters.targets_http import HttpTargets
 from action_svc.entrypoints.api import create_app
 from action_svc.settings import ActionSettings
+from playerseg.keys import key_headers
 from segshared.db import make_engine, make_session_factory
 from segshared.redis_client import make_redis
 
@@ -51,6 +53,7 @@ async def actions_api(
     transport = httpx.ASGITransport(app=app)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://action-svc") as client:
+            client.headers.update(await asyncio.to_thread(key_headers, redis_url, key_prefix))
             yield client
     finally:
         await targets.aclose()

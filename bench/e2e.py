@@ -61,7 +61,7 @@ def run_e2e(
     config = bench_config(work_dir / "e2e", partitions=partitions, services=None)
     with log_file(work_dir / "e2e.log") as log, Stack(config, output=log, color=False) as stack:
         card_url, segment_url = stack.api_url("card-svc"), stack.api_url("segment-svc")
-        seed(card_url, segment_url)
+        seed(card_url, segment_url, headers=stack.api_headers)
         idle(stack, timeout_s=300)  # the VIP upload's changes are relayed first
         before = topic_times(stack.bootstrap, (CARD_MEMBERSHIP, SEGMENT_MEMBERSHIP))
         workers = {c.name: c.proc.pid for c in stack.supervisor.children if "worker" in c.name}
@@ -75,7 +75,7 @@ def run_e2e(
             idle_ms = time.time() * 1000
         after = topic_times(stack.bootstrap, (CARD_MEMBERSHIP, SEGMENT_MEMBERSHIP))
         newest = max(t.last_ms or 0 for t in after.values())
-        mismatches = catalog_counts_match(card_url, segment_url, bets)
+        mismatches = catalog_counts_match(card_url, segment_url, bets, stack.api_headers)
     return E2EResult(
         events=stats.events,
         replay_s=stats.seconds,

@@ -60,7 +60,7 @@ def define(
     stack: Stack, rng: random.Random, *, cards: int, segments: int
 ) -> tuple[list[int], Definitions]:
     """Create the cards and segments; return once the worker has built every segment."""
-    with httpx.Client(timeout=30.0) as client:
+    with httpx.Client(timeout=30.0, headers=stack.api_headers) as client:
         card_ids = create_cards(client, stack.api_url("card-svc"), count=cards)
         shapes = segment_shapes(rng, segments=segments, cards=cards)
         created = create_segments(client, stack.api_url("segment-svc"), shapes, card_ids)

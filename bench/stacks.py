@@ -52,7 +52,7 @@ def start_apis(stack: Stack, services: Sequence[str]) -> None:
         health = f"{stack.api_url(service)}/health"
         argv = [sys.executable, "-m", module]
         name = f"{service.split('-')[0]}-api"
-        stack.supervisor.start(name, argv, env=stack.config.env(), health_url=health)
+        stack.supervisor.start(name, argv, env=stack.service_env(), health_url=health)
     stack.supervisor.wait_healthy(timeout_s=120)
 
 

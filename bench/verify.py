@@ -11,14 +11,16 @@ import redis
 from segshared.keys import Keys
 
 
-def _items(url: str) -> list[dict[str, Any]]:
-    response = httpx.get(url, params={"limit": 1000}, timeout=60.0)
+def _items(url: str, headers: dict[str, str]) -> list[dict[str, Any]]:
+    response = httpx.get(url, params={"limit": 1000}, headers=headers, timeout=60.0)
     response.raise_for_status()
     items: list[dict[str, Any]] = response.json()["items"]
     return items
 
 
-def catalog_counts_match(card_url: str, segment_url: str, bets: Path) -> list[str]:
+def catalog_counts_match(
+    card_url: str, segment_url: str, bets: Path, headers: dict[str, str]
+) -> list[str]:
     """Cards and segments whose count differs from the oracle's (tests/oracle), as lines."""
     # The oracle lives with the tests; python -m bench runs from the repository root.
     from tests.oracle.bets_oracle import card_members, load_bets, segment_members
@@ -27,7 +29,7 @@ def catalog_counts_match(card_url: str, segment_url: str, bets: Path) -> list[st
     want = {name: len(ids) for name, ids in (cards | segment_members(cards)).items()}
     got = {
         i["name"]: i["count"]
-        for i in _items(f"{card_url}/cards") + _items(f"{segment_url}/segments")
+        for i in _items(f"{card_url}/cards", headers) + _items(f"{segment_url}/segments", headers)
     }
     return [f"{n!r}: {got.get(n)} (oracle {c})" for n, c in sorted(want.items()) if got.get(n) != c]
 

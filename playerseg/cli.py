@@ -1,6 +1,7 @@
 """``playerseg`` command line: ``up`` (the embedded default), ``replay`` (a bets file),
 ``topics`` (create the platform's topics on a broker), ``seed`` (the default catalog) and
-``contracts`` (write the AsyncAPI, JSON Schema and OpenAPI documents under docs/)."""
+``contracts`` (write the AsyncAPI, JSON Schema and OpenAPI documents under docs/) and ``keys``
+(API keys)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,14 @@ from pathlib import Path
 
 import httpx
 
-from playerseg import up
+from playerseg import keys, up
 from playerseg.contracts.files import DOCS
 from playerseg.demo.catalog import VIP_LIST_PATH
 from playerseg.demo.seed import SeedError, seed
 from playerseg.devstack.config import DEFAULT_BETS, DEFAULT_PARTITIONS
 from playerseg.devstack.topics import align_configs, ensure_topics
 from playerseg.replay import MissingColumnsError, ReplayError, ReplayStats, replay_file
+from segshared.auth.domain import bearer_headers
 
 _SHOWN_BAD_ROWS = 20
 
@@ -82,6 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     seed_cmd.add_argument(
         "--vip-list", type=Path, default=VIP_LIST_PATH, help="CSV of the uploaded VIP card"
     )
+    seed_cmd.add_argument(
+        "--api-key",
+        default=os.environ.get("PLAYERSEG_API_KEY", ""),
+        help="a key with read and write (default: $PLAYERSEG_API_KEY)",
+    )
+
+    keys.add_parser(commands)
 
     replay = commands.add_parser("replay", help="publish a bets CSV (or CSV.gz) to player.events")
     replay.add_argument("file", type=Path)
@@ -121,7 +130,8 @@ def run_topics(args: argparse.Namespace) -> int:
 def run_seed(args: argparse.Namespace) -> int:
     """The ``seed`` command: the default catalog, created where missing."""
     try:
-        seed(args.card_api, args.segment_api, vip_path=args.vip_list)
+        seed(args.card_api, args.segment_api, vip_path=args.vip_list,
+             headers=bearer_headers(args.api_key))  # fmt: skip
     except httpx.RequestError as exc:
         print(f"error: cannot reach {exc.request.url}: {exc}", file=sys.stderr)
         return 1
@@ -196,4 +206,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_seed(args)
     if args.command == "contracts":
         return run_contracts(args)
+    if args.command == "keys":
+        return keys.run(args)
     return up.run(args)

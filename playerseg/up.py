@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 import httpx
 
 from playerseg.devstack import ChildDied, IdleTimeout, Stack, StackConfig
+from playerseg.devstack.access import ADMIN_FILE
 from playerseg.devstack.config import DEFAULT_DATA_DIR, service_spec
 from playerseg.devstack.ports import offset_ports
 from playerseg.devstack.report import counts_table, docs_lines, fetch_items
@@ -42,7 +43,7 @@ def seed(stack: Stack) -> None:
         )
         return
     card_url, segment_url = stack.api_url("card-svc"), stack.api_url("segment-svc")
-    watched(stack, lambda: demo.seed(card_url, segment_url))
+    watched(stack, lambda: demo.seed(card_url, segment_url, headers=stack.api_headers))
     stack.supervisor.log("up", "default catalog seeded")
 
 
@@ -95,9 +96,9 @@ def summary(stack: Stack) -> None:
     segments: list[dict[str, Any]] = []
     try:
         if "card-api" in stack.processes:
-            cards = fetch_items(stack.api_url("card-svc"), "/cards")
+            cards = fetch_items(stack.api_url("card-svc"), "/cards", stack.api_headers)
         if "segment-api" in stack.processes:
-            segments = fetch_items(stack.api_url("segment-svc"), "/segments")
+            segments = fetch_items(stack.api_url("segment-svc"), "/segments", stack.api_headers)
     except httpx.HTTPError as exc:
         stack.supervisor.log("up", f"warning: cannot list cards and segments: {exc}")
     apis = {
@@ -107,7 +108,10 @@ def summary(stack: Stack) -> None:
     }
     text = [counts_table(cards, segments), ""]
     if "console" in stack.processes:
-        text += [f"Console: {stack.console_url}", ""]
+        text += [f"Console: {stack.console_url}  (sign in with the admin key below)", ""]
+    text += [f"Admin API key: {stack.admin_key}",
+             f"  (also in {stack.config.data_dir / ADMIN_FILE}; send as Authorization: Bearer)",
+             ""]  # fmt: skip
     text += ["API docs:", docs_lines(apis) if apis else "  (no API running)", ""]
     text += [f"broker {stack.bootstrap}, Redis {stack.redis_url}. Ctrl-C stops everything."]
     stack.supervisor.print_block("\n".join(text))

@@ -101,9 +101,11 @@ def seed(
     *,
     ready_timeout_s: float = 300.0,
     vip_path: Path = VIP_LIST_PATH,
+    headers: dict[str, str] | None = None,
 ) -> None:
-    """Create the default cards and segments that do not exist yet; wait for the cards."""
-    with httpx.Client(timeout=30.0) as client:
+    """Create the default cards and segments that do not exist yet; wait for the cards.
+    ``headers`` present an API key with the ``read`` and ``write`` scopes (or ``admin``)."""
+    with httpx.Client(timeout=30.0, headers=headers) as client:
         cards = seed_cards(client, card_api_url, vip_path=vip_path)
         wait_ready(client, card_api_url, list(cards.values()), timeout_s=ready_timeout_s)
         seed_segments(client, segment_api_url, cards)

@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 
 
-def fetch_items(base_url: str, path: str) -> list[dict[str, Any]]:
+def fetch_items(base_url: str, path: str, headers: dict[str, str]) -> list[dict[str, Any]]:
     """``items`` of ``GET base_url/path`` (the cards and segments list endpoints)."""
-    response = httpx.get(f"{base_url}{path}", timeout=30.0)
+    response = httpx.get(f"{base_url}{path}", headers=headers, timeout=30.0)
     response.raise_for_status()
     items = response.json().get("items", [])
     return [i for i in items if isinstance(i, dict)]

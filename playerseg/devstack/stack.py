@@ -6,6 +6,7 @@ import importlib.util
 from dataclasses import replace
 from typing import Any, TextIO
 
+from playerseg.devstack.access import StackKeys, stack_keys
 from playerseg.devstack.broker import broker_command, wait_for_broker
 from playerseg.devstack.config import SERVICE_NAMES, StackConfig, service_spec
 from playerseg.devstack.idle import Snapshot, wait_idle
@@ -13,6 +14,7 @@ from playerseg.devstack.ports import port_open
 from playerseg.devstack.redis_server import redis_command, wait_for_redis
 from playerseg.devstack.supervisor import Supervisor
 from playerseg.devstack.topics import ensure_topics
+from segshared.auth.domain import bearer_headers
 from segshared.topics import CARD_MEMBERSHIP, PLAYER_EVENTS
 
 ROLES = ("api", "worker")
@@ -55,6 +57,7 @@ class Stack:
         self.config = replace(config or StackConfig(), **options)
         self.supervisor = Supervisor(output=output, color=color)
         self.processes: list[str] = []
+        self.keys: StackKeys | None = None
         self.missing: list[str] = []
 
     # where things are ----------------------------------------------------------------------
@@ -69,6 +72,17 @@ class Stack:
     def api_url(self, service: str) -> str:
         """Base URL of ``service``'s HTTP API, e.g. ``api_url("card-svc")``."""
         return self.config.api_url(service)
+
+    @property
+    def admin_key(self) -> str:
+        """The operator's key (admin scope), made when the stack started."""
+        assert self.keys is not None, "the stack has not started"
+        return self.keys.admin
+
+    @property
+    def api_headers(self) -> dict[str, str]:
+        """Headers presenting the admin key, for tools and tests that call the APIs."""
+        return bearer_headers(self.admin_key)
 
     @property
     def services(self) -> list[str]:
@@ -104,6 +118,7 @@ class Stack:
             argv = redis_command(cfg.ports.redis, data_dir=cfg.data_dir / "redis")
             child = self.supervisor.start("redis", argv, tier=INFRA_TIER)
             wait_for_redis(self.redis_url, proc=child.proc)
+        self.keys = stack_keys(self.redis_url, cfg.key_prefix, cfg.data_dir)
 
     def create_topics(self) -> list[str]:
         """Create the platform's topics with the configured partition count."""
@@ -135,9 +150,14 @@ class Stack:
             if code != 0:
                 raise RuntimeError(f"{module} failed with exit code {code}")
 
+    def service_env(self) -> dict[str, str]:
+        """Environment of every service process: the config's, and the service key."""
+        assert self.keys is not None, "keys are made with the infrastructure"
+        return {**self.config.env(), "PLAYERSEG_SERVICE_KEY": self.keys.service}
+
     def start_services(self) -> None:
         """Start each service's API and worker that exist."""
-        env = self.config.env()
+        env = self.service_env()
         for service in self.services:
             for role in ROLES:
                 module = self._module(service, role)

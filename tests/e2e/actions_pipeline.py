@@ -237,7 +237,9 @@ def actions_stack(work_dir: Path) -> Iterator[ActionsStack]:
                              database_services=("card-svc", "segment-svc", "action-svc"))
         )  # fmt: skip
         assert WORKER in pipeline.stack.processes, f"not started: {pipeline.stack.missing}"
-        http = resources.enter_context(httpx.Client(timeout=_API_TIMEOUT_S))
+        http = resources.enter_context(
+            httpx.Client(timeout=_API_TIMEOUT_S, headers=pipeline.stack.api_headers)
+        )
         client = redis.Redis.from_url(pipeline.stack.redis_url)
         resources.callback(client.close)
         stack = ActionsStack(pipeline=pipeline, receiver=receiver, http=http, redis=client)

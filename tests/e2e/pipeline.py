@@ -118,7 +118,9 @@ def running_pipeline(
             missing = [name for name in REQUIRED if name not in stack.processes]
             assert not missing, f"not started: {missing}; not importable: {stack.missing}"
             api = ApiReader(
-                card_url=stack.api_url("card-svc"), segment_url=stack.api_url("segment-svc")
+                card_url=stack.api_url("card-svc"),
+                segment_url=stack.api_url("segment-svc"),
+                headers=stack.api_headers,
             )
             resources.callback(api.close)
             reader = RedisReader(
@@ -128,7 +130,11 @@ def running_pipeline(
             pipeline = Pipeline(stack=stack, log_path=log_path, api=api, redis=reader)
             if seed_catalog:
                 started = time.monotonic()
-                seed(stack.api_url("card-svc"), stack.api_url("segment-svc"))
+                seed(
+                    stack.api_url("card-svc"),
+                    stack.api_url("segment-svc"),
+                    headers=stack.api_headers,
+                )
                 pipeline.load_catalog_ids()
                 pipeline.timings["seed"] = time.monotonic() - started
         except Exception as exc:  # say what the services printed, not only what failed

@@ -18,10 +18,12 @@ PAGE = 1000  # the APIs' largest page
 class ApiReader:
     """Cards (card-svc) and segments (segment-svc) as the operator's table view pages them."""
 
-    def __init__(self, *, card_url: str, segment_url: str, timeout_s: float = 60.0) -> None:
+    def __init__(
+        self, *, card_url: str, segment_url: str, headers: dict[str, str], timeout_s: float = 60.0
+    ) -> None:
         self.card_url = card_url.rstrip("/")
         self.segment_url = segment_url.rstrip("/")
-        self.client = httpx.Client(timeout=timeout_s)
+        self.client = httpx.Client(timeout=timeout_s, headers=headers)
 
     def close(self) -> None:
         self.client.close()

@@ -29,7 +29,11 @@ HIGH_ROLLERS = "High rollers"
 def exports(replayed: Pipeline) -> Iterator[httpx.Client]:
     """A client of export-svc's API in the replayed stack."""
     assert "export-api" in replayed.stack.processes and "export-worker" in replayed.stack.processes
-    with httpx.Client(base_url=replayed.stack.api_url("export-svc"), timeout=120) as client:
+    with httpx.Client(
+        base_url=replayed.stack.api_url("export-svc"),
+        timeout=120,
+        headers=replayed.stack.api_headers,
+    ) as client:
         yield client
 
 

@@ -153,7 +153,10 @@ def test_a_request_is_followed_by_its_correlation_id(stack: Pipeline) -> None:
     card = stack.card_ids["High rollers"]
     body = {"name": f"obs {uuid.uuid4().hex[:6]}", "include": {"card": card}}
     created = httpx.post(
-        f"{segment_url}/segments", json=body, headers={"X-Correlation-ID": created_id}, timeout=30
+        f"{segment_url}/segments",
+        json=body,
+        headers={"X-Correlation-ID": created_id, **stack.stack.api_headers},
+        timeout=30,
     )
     assert created.status_code == 201, created.text
     assert created.headers["X-Correlation-ID"] == created_id
@@ -175,12 +178,16 @@ def test_a_request_is_followed_by_its_correlation_id(stack: Pipeline) -> None:
         ),
     )
     deleted = httpx.delete(
-        f"{segment_url}/segments/{segment_id}", headers={"X-Correlation-ID": deleted_id}, timeout=30
+        f"{segment_url}/segments/{segment_id}",
+        headers={"X-Correlation-ID": deleted_id, **stack.stack.api_headers},
+        timeout=30,
     )
     assert deleted.status_code in (200, 204), deleted.text
     assert deleted.headers["X-Correlation-ID"] == deleted_id
     # Without one, the API makes an id and returns it.
-    assert httpx.get(f"{segment_url}/segments", timeout=30).headers["X-Correlation-ID"]
+    assert httpx.get(
+        f"{segment_url}/segments", headers=stack.stack.api_headers, timeout=30
+    ).headers["X-Correlation-ID"]
 
     def lifecycle() -> dict[str, str]:
         return {
@@ -197,7 +204,7 @@ def test_a_request_is_followed_by_its_correlation_id(stack: Pipeline) -> None:
     made = httpx.post(
         f"{stack.stack.api_url('card-svc')}/cards",
         json={"name": f"obs {uuid.uuid4().hex[:6]}", "rule": rule},
-        headers={"X-Correlation-ID": card_id},
+        headers={"X-Correlation-ID": card_id, **stack.stack.api_headers},
         timeout=30,
     )
     assert made.status_code == 201, made.text
@@ -261,13 +268,18 @@ def test_dispatch_outcomes_are_counted_by_channel(stack: Pipeline) -> None:
         "channel": "sms",
         "definition": {"body": "Hello {{player_id}}"},
     }
-    created = httpx.post(f"{action_url}/actions", json=spec, timeout=30)
+    created = httpx.post(
+        f"{action_url}/actions", json=spec, headers=stack.stack.api_headers, timeout=30
+    )
     assert created.status_code == 201, created.text
     action_id = created.json()["id"]
     members = len(load_vip_ids())
+    auth = stack.stack.api_headers
 
     def stats() -> dict[str, int]:
-        return dict(httpx.get(f"{action_url}/actions/{action_id}/stats", timeout=30).json())
+        return dict(
+            httpx.get(f"{action_url}/actions/{action_id}/stats", headers=auth, timeout=30).json()
+        )
 
     counted = wait_for("every VIP's outcome", lambda: sum(stats().values()) >= members and stats())
     assert sum(counted.values()) == members
@@ -283,16 +295,20 @@ def test_export_durations_and_rows(stack: Pipeline, bets: Path) -> None:
     export_url = stack.stack.api_url("export-svc")
     expected = len(card_members(load_bets(bets))["High rollers"])
     card = stack.card_ids["High rollers"]
-    job = httpx.post(f"{export_url}/exports", json={"card_id": card}, timeout=30)
+    auth = stack.stack.api_headers
+    job = httpx.post(f"{export_url}/exports", json={"card_id": card}, headers=auth, timeout=30)
     assert job.status_code in (201, 202), job.text
     job_url = f"{export_url}/exports/{job.json()['id']}"
     wait_for(
-        "the export job", lambda: httpx.get(job_url, timeout=30).json()["status"] == "succeeded"
+        "the export job",
+        lambda: httpx.get(job_url, headers=auth, timeout=30).json()["status"] == "succeeded",
     )
     worker = scrape(worker_url(stack, "export-svc"))
     assert value(worker, "playerseg_export_rows_total", mode="job") == expected
     assert value(worker, "playerseg_export_seconds_count", mode="job", status="succeeded") == 1
-    streamed = httpx.get(f"{export_url}/exports/stream", params={"card_id": card}, timeout=60)
+    streamed = httpx.get(
+        f"{export_url}/exports/stream", params={"card_id": card}, headers=auth, timeout=60
+    )
     assert streamed.status_code == 200
     assert len(streamed.text.splitlines()) - 1 == expected  # less the header
     api = scrape(export_url)

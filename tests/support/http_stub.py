@@ -21,6 +21,7 @@ class StubRequest:
     path: str
     query: dict[str, list[str]]
     json: Any = None
+    authorization: str | None = None
 
 
 Answer = Callable[[StubRequest], tuple[int, Any]]
@@ -33,7 +34,8 @@ class JsonStub:
                 url = urlparse(self.path)
                 length = int(self.headers.get("content-length") or 0)
                 doc = json.loads(self.rfile.read(length)) if length else None
-                status, body = answer(StubRequest(method, url.path, parse_qs(url.query), doc))
+                status, body = answer(StubRequest(method, url.path, parse_qs(url.query), doc,
+                                                   self.headers.get("authorization")))  # fmt: skip
                 data = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("content-type", "application/json")

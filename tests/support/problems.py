@@ -7,10 +7,13 @@ from typing import Any
 import httpx
 
 from playerseg.contracts.openapi import APPS
+from tests.support.auth import AdmitAll
 
 PROBLEM_JSON = "application/problem+json"
 #: The problem types the README documents, by status.
 TYPES = {
+    401: "urn:playerseg:problem:unauthenticated",
+    403: "urn:playerseg:problem:forbidden",
     404: "urn:playerseg:problem:not-found",
     405: "about:blank",
     409: "urn:playerseg:problem:conflict",
@@ -52,6 +55,7 @@ async def assert_a_crash_is_a_problem(service: str, path: str) -> None:
     """A failure nobody foresaw (here: the service's database has no tables) is a 500
     problem with an incident id, and nothing of the failure's internals."""
     app = APPS[service]()
+    app.state.authenticator = AdmitAll()  # this test is about the database, not keys
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://app") as client:
         response = await client.get(path)

@@ -32,6 +32,8 @@ PROBLEM_TYPE_PREFIX = "urn:playerseg:problem:"
 #: status -> (slug, title) of the platform's problem types; other statuses are ``about:blank``.
 PROBLEM_TYPES: dict[int, tuple[str, str]] = {
     400: ("bad-request", "The request cannot be read"),
+    401: ("unauthenticated", "The request needs a valid API key"),
+    403: ("forbidden", "The API key lacks the scope this request needs"),
     404: ("not-found", "The resource does not exist"),
     409: ("conflict", "The request conflicts with the current state"),
     410: ("gone", "The resource is gone for good"),
@@ -101,12 +103,14 @@ def on_error(
     *,
     detail: Callable[[E], str] = str,
     extra: Callable[[E], dict[str, Any]] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> None:
     """Answer ``error`` with a ``status`` problem whose detail is ``detail(exc)``."""
 
     async def handle(request: Request, exc: Exception) -> JSONResponse:
         members = extra(exc) if extra else {}  # type: ignore[arg-type]
-        return problem(status, detail(exc), instance=request.url.path, **members)  # type: ignore[arg-type]
+        text = detail(exc)  # type: ignore[arg-type]
+        return problem(status, text, instance=request.url.path, headers=headers, **members)
 
     app.add_exception_handler(error, handle)
 

@@ -20,6 +20,15 @@ class Keys:
     def _k(self, name: str) -> str:
         return f"{self.prefix}{name}"
 
+    # every service: API keys (segshared.auth)
+    def api_key(self, key_id: str) -> str:
+        """Hash of one API key: name, scopes, secret hash, lifetime."""
+        return self._k(f"apikey:{key_id}")
+
+    def api_keys(self) -> str:
+        """Set of every API key id."""
+        return self._k("apikeys")
+
     # card-svc: player state and profile
     def player_state(self, p: int, player_id: str) -> str:
         """card-svc's private per-player aggregates (JSON)."""

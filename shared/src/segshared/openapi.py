@@ -14,12 +14,17 @@ from typing import Any
 from fastapi import FastAPI
 from pydantic import BaseModel, ConfigDict, Field
 
+from segshared.auth.rules import OPEN_PATHS
 from segshared.http import PROBLEM_JSON, problem_type
 
 _REF = "#/components/schemas/{model}"
 #: status -> (when it happens, an example detail)
 _WHEN: dict[int, tuple[str, str]] = {
     400: ("The request cannot be read", "Did not find boundary character 45 at index 2"),
+    401: ("No valid API key was sent (missing, unknown, revoked or expired)",
+          "this API needs a key: send Authorization: Bearer <key>"),
+    403: ("The API key lacks the scope this route needs",
+          "the API key 3f2a9c1d7e4b (crm-team) lacks the scope 'write' this route needs"),
     404: ("The addressed resource does not exist", "card 99 does not exist"),
     409: ("The request conflicts with the current state; `conflicts` names what stands in "
           "the way", "a card named 'High rollers' already exists"),
@@ -78,6 +83,8 @@ def _example(status: int, path: str) -> dict[str, Any]:
 
 def _shape_statuses(path: str, operation: dict[str, Any]) -> set[int]:
     statuses = {500}
+    if operation.get("security"):
+        statuses |= {401, 403}
     if operation.get("parameters") or operation.get("requestBody"):
         statuses.add(422)
     if "{" in path:
@@ -90,6 +97,8 @@ def _shape_statuses(path: str, operation: dict[str, Any]) -> set[int]:
 def _document(doc: dict[str, Any]) -> None:
     for path, operations in doc.get("paths", {}).items():
         for operation in operations.values():
+            if path in OPEN_PATHS:
+                operation.pop("security", None)  # probes and scrapers need no key
             responses = operation["responses"]
             declared = {int(s) for s in responses if s.isdigit() and int(s) >= 400}
             for status in sorted(declared | _shape_statuses(path, operation)):

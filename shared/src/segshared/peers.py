@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from segshared.auth.domain import bearer_headers
+
 
 class PeerUnavailable(RuntimeError):
     """Another service could not be asked; the caller answers 503 (retry later)."""
@@ -38,3 +40,8 @@ async def get_json(
         return None
     response.raise_for_status()
     return response.json()
+
+
+def peer_client(*, timeout_s: float, service_key: str) -> httpx.AsyncClient:
+    """A client for calls to other services, presenting this service's key."""
+    return httpx.AsyncClient(timeout=timeout_s, headers=bearer_headers(service_key))

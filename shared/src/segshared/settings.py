@@ -42,9 +42,8 @@ class PlatformSettings(BaseSettings):
     partitions: int = Field(8, ge=1, le=1024, description="of every player-keyed topic")
     key_prefix: str = Field("", description="prefix of every Redis key")
     log_level: str = "INFO"
-    #: Whether callers see anonymized fields unmasked in tables and exports: the deployment's
-    #: answer until callers authenticate (then it is the caller's scope).
-    reveal_anonymized: bool = False
+    #: The key this service sends when it calls another one (``playerseg keys create``).
+    service_key: str = Field("", description="API key for calls to other services")
     log_format: Literal["json", "plain"] = Field(
         "json", description="json lines (production) or plain text (a developer's console)"
     )

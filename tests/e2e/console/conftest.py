@@ -1,8 +1,8 @@
 """Headless Chromium (Debian's, through Playwright) on the console of the replayed stack.
 
 One stack and one replay for the module (``replayed`` of tests/e2e/conftest.py); one browser
-and one browser profile for the module; a fresh page per test, which fails on any browser
-console error.
+and one browser profile for the module; a fresh page per test, signed in with the stack's admin
+key, which fails on any browser console error.
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ def console(
     errors = ConsoleErrors.watch(page)
     screen = Console(page=page, base_url=replayed.stack.console_url, artifacts=ARTIFACTS,
                      downloads=tmp_path)  # fmt: skip
+    screen.log_in(replayed.stack.admin_key)
     try:
         yield screen
     finally:

@@ -15,7 +15,7 @@ LOAD_TIMEOUT_MS = 30_000
 
 # Chromium logs every 4xx answer to fetch as an error; a 409 or 422 is an answer the screen
 # shows the operator (validation, refused delete), not an error of the page.
-_ANSWERED = re.compile(r"^Failed to load resource: .* status of (409|422)\b")
+_ANSWERED = re.compile(r"^Failed to load resource: .* status of (401|409|422)\b")
 
 
 @dataclass
@@ -48,6 +48,19 @@ class Console:
         """Go to a screen by its address (#/segments...) and wait until it has loaded."""
         self.page.goto(f"{self.base_url}/{fragment}")
         self.loaded()
+
+    def log_in(self, key: str) -> None:
+        """Sign in on the login screen with ``key``; the console then shows the home screen."""
+        self.try_key(key)
+        self.page.wait_for_url(re.compile(r"#/segments$"), timeout=LOAD_TIMEOUT_MS)
+        self.loaded()
+
+    def try_key(self, key: str) -> None:
+        """Paste ``key`` on the login screen and submit it."""
+        self.page.goto(f"{self.base_url}/#/login")
+        self.loaded()
+        self.page.get_by_label("API key").fill(key)
+        self.page.get_by_role("button", name="Sign in").click()
 
     def loaded(self) -> None:
         self.page.wait_for_selector("main[data-loaded=true]", timeout=LOAD_TIMEOUT_MS)

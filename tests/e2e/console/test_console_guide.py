@@ -329,3 +329,15 @@ def test_counts_and_charts_follow_new_events_without_a_reload(
     console.panel_count(A, len(oracle_cards[A]) + len(newcomers))
     expect(chart).not_to_have_attribute("data-points", str(before), timeout=30_000)
     console.shot("15-live-update")
+
+
+def test_a_wrong_key_is_refused_on_the_login_screen(console: Console) -> None:
+    page = console.page
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"#/login$"))
+    console.open("#/segments")  # without a key every screen leads to the login
+    expect(page).to_have_url(re.compile(r"#/login$"))
+    console.try_key("psk_000000000000_not-a-real-secret")
+    expect(page.locator("#login-error")).to_contain_text("not valid")
+    expect(page).to_have_url(re.compile(r"#/login$"))
+    expect(page.get_by_role("button", name="Sign out")).to_be_hidden()

@@ -32,6 +32,7 @@ from segshared.keys import Keys
 from segshared.partitioning import partition_for
 from segshared.redis_client import make_redis
 from segshared.topics import all_topics
+from tests.support.auth import key_headers_async
 from tests.support.http_stub import JsonStub, StubRequest
 from tests.support.postgres import fresh_database
 
@@ -113,6 +114,7 @@ async def open_api(settings: ActionSettings) -> AsyncIterator[ActionsApi]:
                      redis=redis, targets=targets)  # fmt: skip
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://action-svc") as client:
+        client.headers.update(await key_headers_async(settings.redis_url, settings.key_prefix))
         yield ActionsApi(client, settings)
     await targets.aclose()
     await redis.aclose()

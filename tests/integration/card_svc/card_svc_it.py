@@ -22,6 +22,7 @@ from segshared.db import make_engine, make_session_factory
 from segshared.partitioning import partition_for
 from segshared.redis_client import make_redis
 from segshared.topics import PLAYER_EVENTS
+from tests.support.auth import key_headers_async
 
 
 async def wait_until(
@@ -127,8 +128,11 @@ async def wait_healthy(client: httpx.AsyncClient, *urls: str) -> None:
 
 
 @asynccontextmanager
-async def in_process_api(settings: CardSettings) -> AsyncIterator[httpx.AsyncClient]:
-    """A client of the card-svc API running in this process over real adapters."""
+async def in_process_api(
+    settings: CardSettings, *, with_key: bool = True
+) -> AsyncIterator[httpx.AsyncClient]:
+    """A client of the card-svc API running in this process over real adapters, presenting an
+    admin key (``with_key`` False: none, e.g. when Redis is meant to be down)."""
     engine = make_engine(settings.database_url)
     redis = make_redis(settings.redis_url)
     lifecycle = LifecyclePublisher(settings.bootstrap_servers)
@@ -142,6 +146,10 @@ async def in_process_api(settings: CardSettings) -> AsyncIterator[httpx.AsyncCli
     transport = httpx.ASGITransport(app=app)
     try:
         async with httpx.AsyncClient(transport=transport, base_url="http://card-svc") as client:
+            if with_key:
+                client.headers.update(
+                    await key_headers_async(settings.redis_url, settings.key_prefix)
+                )
             yield client
     finally:
         lifecycle.close()

@@ -19,6 +19,8 @@ from card_svc.entrypoints.migrate import migrate
 from card_svc.settings import CardSettings
 from playerseg.devstack.ports import free_port
 from playerseg.devstack.topics import ensure_topics
+from playerseg.keys import create_key
+from segshared.auth.domain import bearer_headers
 from segshared.db import make_engine
 
 for _path in (Path(__file__).resolve().parents[3], Path(__file__).resolve().parent):
@@ -35,6 +37,8 @@ class CardEnv:
     settings: CardSettings
     env: dict[str, str]
     logs: Path
+    #: Present an admin key of this test's Redis prefix (the processes use it to call each other).
+    headers: dict[str, str]
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
     def start(self, module: str, **extra_env: str) -> subprocess.Popen[bytes]:
@@ -71,12 +75,16 @@ def card_env(
     with engine.begin() as conn:  # the worker evaluates every card of the database
         conn.execute(text("DELETE FROM card_static_members"))
         conn.execute(text("DELETE FROM cards"))
+        conn.execute(text("DELETE FROM card_audit"))
     engine.dispose()
+    prefix = f"t{uuid.uuid4().hex[:8]}:"
+    token, _ = create_key(redis_url, prefix, name="tests")
     values: dict[str, Any] = {
         "PLAYERSEG_KAFKA_BOOTSTRAP": bootstrap,
         "PLAYERSEG_REDIS_URL": redis_url,
         "PLAYERSEG_PARTITIONS": str(PARTITIONS),
-        "PLAYERSEG_KEY_PREFIX": f"t{uuid.uuid4().hex[:8]}:",
+        "PLAYERSEG_KEY_PREFIX": prefix,
+        "PLAYERSEG_SERVICE_KEY": token,
         "CARD_SVC_DATABASE_URL": pg_url,
         "CARD_SVC_CLOCK_TICK_S": "0.2",
         "CARD_SVC_CATALOG_POLL_S": "0.3",
@@ -86,7 +94,7 @@ def card_env(
     }
     env = {**os.environ, **values}
     settings = CardSettings.model_validate({k: v for k, v in _as_fields(values).items()})
-    card = CardEnv(settings=settings, env=env, logs=tmp_path)
+    card = CardEnv(settings=settings, env=env, logs=tmp_path, headers=bearer_headers(token))
     yield card
     card.stop_all()
 

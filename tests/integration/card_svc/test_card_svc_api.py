@@ -77,7 +77,7 @@ async def test_delete_is_refused_while_a_segment_uses_the_card(
     card_env.start("card_svc.entrypoints.api", CARD_SVC_PORT=str(card_port),
                    CARD_SVC_SEGMENT_SVC_URL=seg_url)  # fmt: skip
     card_env.start("segment_svc.entrypoints.api", **seg_env)
-    async with httpx.AsyncClient(timeout=10) as client:
+    async with httpx.AsyncClient(timeout=10, headers=card_env.headers) as client:
         await wait_healthy(client, card_url, seg_url)
         r = await client.post(
             f"{card_url}/cards", json={"name": "Net", "rule": RULES["Net losers"]}

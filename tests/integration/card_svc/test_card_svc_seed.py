@@ -27,10 +27,12 @@ async def test_seed_is_idempotent(card_env: CardEnv, pg_url: str) -> None:
     card_env.start("card_svc.entrypoints.api", CARD_SVC_PORT=str(card_port))
     card_env.start("card_svc.entrypoints.worker")
     card_env.start("segment_svc.entrypoints.api", **seg_env)
-    async with httpx.AsyncClient(timeout=10) as client:
+    async with httpx.AsyncClient(timeout=10, headers=card_env.headers) as client:
         await wait_healthy(client, card_url, seg_url)
         for _ in range(2):
-            await asyncio.to_thread(seed, card_url, seg_url, ready_timeout_s=120)
+            await asyncio.to_thread(
+                seed, card_url, seg_url, ready_timeout_s=120, headers=card_env.headers
+            )
         cards = (await client.get(f"{card_url}/cards")).json()
         segments = (await client.get(f"{seg_url}/segments")).json()
     assert [c["name"] for c in cards["items"]] == [name for name, _, _ in CARDS]

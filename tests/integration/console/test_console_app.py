@@ -64,6 +64,10 @@ async def test_api_requests_reach_the_owning_service_with_path_query_and_body(
     assert refused.json()["errors"] == [{"loc": "include.and[1]", "msg": "card 99 does not exist"}]
     assert seen[-1].json == body
 
+    signed = await console.get("/api/segments", headers={"Authorization": "Bearer psk_1_x"})
+    assert signed.status_code == 200
+    assert seen[-1].authorization == "Bearer psk_1_x", "the operator's key reaches the service"
+
 
 async def test_unknown_apis_and_unreachable_services_say_what_is_wrong(
     console: httpx.AsyncClient,

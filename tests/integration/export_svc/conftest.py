@@ -30,6 +30,7 @@ from segshared.db import make_engine, make_session_factory
 from segshared.keys import Keys
 from segshared.partitioning import partition_for
 from segshared.redis_client import make_redis
+from tests.support.auth import key_headers_async
 from tests.support.http_stub import JsonStub, StubRequest
 from tests.support.postgres import fresh_database
 
@@ -80,7 +81,7 @@ def export_db_url() -> Iterator[str]:
 def export_settings(
     redis_url: str, export_db_url: str, peers_stub: PeerStub, tmp_path: Path, kafka_bootstrap: str
 ) -> ExportSettings:
-    # The session's broker: readiness asks it (the API itself publishes nothing).
+    # The test's broker, so that readiness does not depend on what listens on the default port.
     return ExportSettings(
         kafka_bootstrap=kafka_bootstrap, redis_url=redis_url, partitions=PARTITIONS,
         key_prefix=f"x{uuid.uuid4().hex[:8]}:",
@@ -157,6 +158,9 @@ async def harness(export_settings: ExportSettings) -> AsyncIterator[Harness]:
     )  # fmt: skip
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://export-svc") as client:
+        client.headers.update(
+            await key_headers_async(export_settings.redis_url, export_settings.key_prefix)
+        )
         yield Harness(client, runner, export_settings, app)
     await peers.aclose()
     await redis.aclose()

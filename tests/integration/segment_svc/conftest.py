@@ -29,6 +29,7 @@ from segshared.topics import (
     SEGMENT_MEMBERSHIP,
     dlq,
 )
+from tests.support.auth import key_headers_async
 from tests.support.http_stub import JsonStub, StubRequest
 from tests.support.postgres import fresh_database
 
@@ -122,6 +123,7 @@ async def open_api(settings: SegmentSettings, actions: Any = None) -> AsyncItera
         app.router.lifespan_context(app),
         httpx.AsyncClient(transport=transport, base_url="http://segment-svc") as client,
     ):
+        client.headers.update(await key_headers_async(settings.redis_url, settings.key_prefix))
         yield Api(client, settings)
     await redis.aclose()
     publisher.close()

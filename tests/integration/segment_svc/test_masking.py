@@ -1,4 +1,5 @@
-"""Anonymized fields in segment tables (execute and members): masked unless revealed."""
+"""Anonymized fields in segment tables (execute and members): masked unless the caller's key
+has the ``pii`` scope."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ import random
 
 from redis import Redis
 
+from segshared.auth.domain import PII, READ
 from segshared.fields import encode_field_value, field_spec
 from segshared.partitioning import partition_for
-from tests.integration.segment_svc.conftest import PARTITIONS, Api, CardCatalogueStub, open_api
+from tests.integration.segment_svc.conftest import PARTITIONS, Api, CardCatalogueStub
 from tests.integration.segment_svc.support import seed_cards
+from tests.support.auth import key_headers_async
 
 COLUMNS = ["player_id", "email", "username", "total_wagered"]
 
@@ -58,17 +61,16 @@ async def test_anonymized_columns_are_masked_and_not_sortable(
     assert refused.json()["errors"][0]["loc"] == "sort" and "anonymized" in refused.text
 
 
-async def test_a_deployment_that_reveals_shows_the_values(
+async def test_a_caller_with_the_pii_scope_sees_the_values(
     api: Api, card_catalogue: CardCatalogueStub, sync_redis: Redis
 ) -> None:
     profiles = _seed(api, card_catalogue, sync_redis)
-    revealing = api.settings.model_copy(update={"reveal_anonymized": True})
-    async for open_ in open_api(revealing):
-        body = {"include": {"card": 1}, "columns": COLUMNS, "sort": "email", "order": "desc"}
-        response = await open_.client.post("/segments/execute", json={**body, "limit": 20})
-        assert response.status_code == 200, response.text
-        items = response.json()["items"]
-        top = sorted(profiles, key=lambda p: profiles[p]["email"], reverse=True)[:20]
-        assert [r["player_id"] for r in items] == top
-        assert [r["email"] for r in items] == [profiles[p]["email"] for p in top]
-        assert [r["username"] for r in items] == [profiles[p]["username"] for p in top]
+    pii = await key_headers_async(api.settings.redis_url, api.settings.key_prefix, READ, PII)
+    body = {"include": {"card": 1}, "columns": COLUMNS, "sort": "email", "order": "desc"}
+    response = await api.client.post("/segments/execute", json={**body, "limit": 20}, headers=pii)
+    assert response.status_code == 200, response.text
+    items = response.json()["items"]
+    top = sorted(profiles, key=lambda p: profiles[p]["email"], reverse=True)[:20]
+    assert [r["player_id"] for r in items] == top
+    assert [r["email"] for r in items] == [profiles[p]["email"] for p in top]
+    assert [r["username"] for r in items] == [profiles[p]["username"] for p in top]

@@ -15,7 +15,7 @@ def test_env_names_and_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
     assert settings.export_dir == "/data/run/exports"  # beside the stack's data
     assert settings.database_url == "postgresql+psycopg://u@h/db"
     assert settings.segment_svc_url == "http://seg:8102"
-    assert settings.port == 8104 and not settings.reveal_anonymized
+    assert settings.port == 8104 and not settings.service_key
     monkeypatch.setenv("EXPORT_SVC_EXPORT_DIR", "/srv/exports")
     assert ExportSettings().export_dir == "/srv/exports"
 

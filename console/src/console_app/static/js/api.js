@@ -1,4 +1,6 @@
-// The services' APIs, proxied under /api on this origin.
+// The services' APIs, proxied under /api on this origin, with the operator's key.
+import { authHeaders, toLogin } from "./session.js";
+
 export class ApiError extends Error {
   constructor(status, body) {
     const detail = ApiError.detailOf(status, body);
@@ -45,7 +47,7 @@ export function apiUrl(path, query) {
 }
 
 export async function api(path, { method = "GET", body, query } = {}) {
-  const init = { method, headers: { accept: "application/json" } };
+  const init = { method, headers: { accept: "application/json", ...authHeaders() } };
   if (body !== undefined) {
     init.headers["content-type"] = "application/json";
     init.body = JSON.stringify(body);
@@ -59,6 +61,7 @@ export async function api(path, { method = "GET", body, query } = {}) {
   } catch {
     data = { detail: text };
   }
+  if (response.status === 401) toLogin();
   if (!response.ok) throw new ApiError(response.status, data);
   return data;
 }

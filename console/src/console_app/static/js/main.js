@@ -6,8 +6,11 @@ import { renderEditor } from "./editor.js";
 import { renderCardEditor } from "./card_editor.js";
 import { renderTableView } from "./tableview.js";
 import { renderActions } from "./actions.js";
+import { renderLogin } from "./login.js";
+import { LOGIN, apiKey, signOut, toLogin } from "./session.js";
 
 const ROUTES = [
+  [/^#\/login$/, () => (main) => renderLogin(main), "Sign in"],
   [/^#\/segments\/?$/, () => (main) => renderHome(main, SEGMENT), "Segments"],
   [/^#\/segments\/new$/, () => (main) => renderEditor(main, null), "Create Segment"],
   [/^#\/segments\/(\d+)\/edit$/, (id) => (main) => renderEditor(main, id), "Edit segment"],
@@ -24,6 +27,11 @@ let stopCurrent = null;
 
 function route() {
   const hash = location.hash || "#/segments";
+  if (!apiKey() && hash !== LOGIN) {
+    toLogin();
+    return;
+  }
+  document.getElementById("sign-out").hidden = !apiKey();
   const main = document.getElementById("main");
   if (stopCurrent) stopCurrent();
   stopCurrent = null;
@@ -47,6 +55,10 @@ function route() {
     h("p", {}, "There is no such screen. ", h("a", { href: "#/segments" }, "Go to the Segments home.")));
 }
 
+document.getElementById("sign-out").addEventListener("click", () => {
+  signOut();
+  location.hash = LOGIN;
+});
 window.addEventListener("hashchange", route);
 if (!location.hash) history.replaceState(null, "", "#/segments");
 route();

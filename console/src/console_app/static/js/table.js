@@ -1,6 +1,7 @@
 // The results table of Execute and Table View: Column Settings, sort by header, paging, CSV.
 import { api, apiUrl, fields as loadFields, ApiError } from "./api.js";
 import { h, clear, numberFormat, parseTime, toast } from "./dom.js";
+import { authHeaders } from "./session.js";
 
 const DEFAULT_COLUMNS = ["player_id", "bets_count", "total_wagered", "net_result", "last_bet_at"];
 const PAGE_SIZE = 25;
@@ -182,27 +183,26 @@ export function resultsTable({ source, storageKey, onCount = () => {}, onError =
   async function download() {
     const q = { columns: state.columns };
     if (state.sort) { q.sort = state.sort; q.order = state.order; }
-    if (source.kind !== "definition") {
-      // export-svc streams the whole set, in the columns and order shown.
-      const link = h("a", { href: apiUrl("/exports/stream", { [`${source.kind}_id`]: source.id, ...q }), download: "" });
-      document.body.append(link);
-      link.click();
-      link.remove();
-      return;
-    }
+    // export-svc streams the whole set, in the columns and order shown; fetched (not a plain
+    // link) so that the request carries the operator's key.
+    const stored = source.kind !== "definition";
+    const request = stored
+      ? [apiUrl("/exports/stream", { [`${source.kind}_id`]: source.id, ...q }), { headers: authHeaders() }]
+      : [apiUrl("/exports/stream"), {
+        method: "POST",
+        headers: { "content-type": "application/json", ...authHeaders() },
+        body: JSON.stringify({ definition: source.definition, ...q }),
+      }];
     downloadButton.disabled = true;
     try {
-      const response = await fetch(apiUrl("/exports/stream"), {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ definition: source.definition, ...q }),
-      });
+      const response = await fetch(...request);
       if (!response.ok) {
         const body = await response.json().catch(() => null);
         throw new ApiError(response.status, body);
       }
       const url = URL.createObjectURL(await response.blob());
-      const link = h("a", { href: url, download: "segment-preview.csv" });
+      const name = stored ? `${source.kind}-${source.id}.csv` : "segment-preview.csv";
+      const link = h("a", { href: url, download: name });
       document.body.append(link);
       link.click();
       link.remove();

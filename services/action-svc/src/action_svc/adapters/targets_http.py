@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from segshared.peers import PeerUnavailable, get_json
+from segshared.peers import PeerUnavailable, get_json, peer_client
 
 
 class TargetsUnavailable(PeerUnavailable):
@@ -17,9 +17,10 @@ class HttpTargets:
     def __init__(
         self, *, segment_svc_url: str, card_svc_url: str, timeout_s: float = 5.0,
         client: httpx.AsyncClient | None = None,
+        service_key: str = "",
     ) -> None:  # fmt: skip
         self._urls = {"segment": f"{segment_svc_url}/segments", "card": f"{card_svc_url}/cards"}
-        self._client = client or httpx.AsyncClient(timeout=timeout_s)
+        self._client = client or peer_client(timeout_s=timeout_s, service_key=service_key)
 
     async def name_of(self, kind: str, target_id: int) -> str | None:
         """The target's name, or None if it does not exist."""

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from action_svc.adapters.action_keys import ActionKeys
 from action_svc.adapters.dispatch_log import DispatchLog
+from action_svc.adapters.orm import ActionRow, ChannelSettingsRow
 from action_svc.adapters.target_sets import TargetSets
 from action_svc.adapters.targets_http import HttpTargets, TargetsUnavailable
 from action_svc.adapters.webhook_client import resolve_host
@@ -18,6 +19,8 @@ from action_svc.entrypoints import channel_routes, routes
 from action_svc.entrypoints.deps import ApiServices
 from action_svc.service_layer.actions import ActionContext, Resolve, Targets
 from action_svc.settings import SERVICE, ActionSettings, load_settings
+from segshared.audit_routes import install_audit_log
+from segshared.auth.fastapi import AUTHENTICATED, install_auth
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.http import (
     errors_member,
@@ -43,8 +46,11 @@ def create_app(
     redis: Redis, targets: Targets, resolve: Resolve = resolve_host,
 ) -> FastAPI:  # fmt: skip
     """The API wired to the given adapters (the composition root of the HTTP process)."""
-    app = FastAPI(title="action-svc", description=DESCRIPTION, version="0.1.0")
+    app = FastAPI(
+        title="action-svc", description=DESCRIPTION, version="0.1.0", dependencies=AUTHENTICATED
+    )
     install_error_handlers(app)
+    install_auth(app, redis, settings.keys)
     document_problems(app)
     _install_own_handlers(app)
     keys = ActionKeys(settings.keys)
@@ -74,6 +80,9 @@ def create_app(
     )  # fmt: skip
     app.include_router(routes.router)
     app.include_router(channel_routes.router)
+    install_audit_log(app, session_factory, table_name="action_audit",
+                      tracked={ActionRow: ("action", "id"),
+                               ChannelSettingsRow: ("channel", "channel")})  # fmt: skip
     return app
 
 
@@ -98,6 +107,7 @@ def main() -> None:
             segment_svc_url=settings.segment_svc_url,
             card_svc_url=settings.card_svc_url,
             timeout_s=settings.peer_timeout_s,
+            service_key=settings.service_key,
         ),
     )
     serve_http(app, host=settings.host, port=settings.port, service=SERVICE, settings=settings)

@@ -88,7 +88,12 @@ class CardRepository:
 
     def delete(self, card_id: int) -> bool:
         self.session.execute(delete(StaticMemberRow).where(StaticMemberRow.card_id == card_id))
-        return bool(self.session.execute(delete(CardRow).where(CardRow.id == card_id)).rowcount)  # type: ignore[attr-defined]
+        row = self.session.get(CardRow, card_id)
+        if row is None:
+            return False
+        self.session.delete(row)  # through the ORM, so that the audit log sees it
+        self.session.flush()
+        return True
 
     def search(
         self, *, q: str | None, ids: Sequence[int] | None, limit: int, offset: int

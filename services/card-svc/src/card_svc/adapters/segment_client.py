@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-import httpx
-
-from segshared.peers import PeerUnavailable, get_json
+from segshared.peers import PeerUnavailable, get_json, peer_client
 
 
 class SegmentServiceUnavailable(PeerUnavailable):
@@ -16,14 +14,15 @@ class SegmentServiceUnavailable(PeerUnavailable):
 class SegmentClient:
     """``GET {base}/segments?card_id=ID`` of segment-svc."""
 
-    def __init__(self, base_url: str, *, timeout_s: float = 5.0) -> None:
+    def __init__(self, base_url: str, *, timeout_s: float = 5.0, service_key: str = "") -> None:
         self._base_url = base_url.rstrip("/")
         self._timeout_s = timeout_s
+        self._service_key = service_key
 
     async def referencing(self, card_id: int) -> list[dict[str, Any]]:
         """Segments whose definition uses the card (``id`` and ``name`` of each)."""
         url = f"{self._base_url}/segments"
-        async with httpx.AsyncClient(timeout=self._timeout_s) as client:
+        async with peer_client(timeout_s=self._timeout_s, service_key=self._service_key) as client:
             body = await get_json(client, url, params={"card_id": str(card_id), "limit": "1000"},
                                   peer=f"segment-svc at {self._base_url}",
                                   unavailable=SegmentServiceUnavailable)  # fmt: skip

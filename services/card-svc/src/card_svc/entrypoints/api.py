@@ -10,6 +10,7 @@ from fastapi import Depends, FastAPI
 from redis.asyncio import Redis
 
 from card_svc.adapters.lifecycle import LifecyclePublisher
+from card_svc.adapters.orm import CardRow
 from card_svc.adapters.segment_client import SegmentClient
 from card_svc.adapters.state_store import STATS
 from card_svc.entrypoints.deps import ApiDeps, get_deps
@@ -19,6 +20,8 @@ from card_svc.entrypoints.routes import router
 from card_svc.service_layer.cards import SessionFactory, card_ids
 from card_svc.settings import SERVICE, CardSettings
 from segshared import metrics
+from segshared.audit_routes import install_audit_log
+from segshared.auth.fastapi import AUTHENTICATED, install_auth
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.http import install_error_handlers
 from segshared.observability import install_observability
@@ -46,11 +49,13 @@ def create_app(
         title="card-svc",
         description="Cards: rule-defined and uploaded player lists, their members and counts.",
         lifespan=lifespan,
+        dependencies=AUTHENTICATED,
     )
     app.state.deps = ApiDeps(
         settings=settings, sessions=sessions, redis=redis, lifecycle=lifecycle, segments=segments
     )
     install_error_handlers(app)
+    install_auth(app, redis, settings.keys)
     document_problems(app)
     install_card_errors(app)
 
@@ -61,6 +66,7 @@ def create_app(
                                       settings.keys.card, settings.partitions)],
     )  # fmt: skip
     app.include_router(router)
+    install_audit_log(app, sessions, table_name="card_audit", tracked={CardRow: ("card", "id")})
 
     @app.get("/fields", tags=["fields"])
     async def fields() -> dict[str, Any]:
@@ -100,7 +106,7 @@ def main() -> None:
         sessions=make_session_factory(engine),
         redis=make_redis(settings.redis_url),
         lifecycle=LifecyclePublisher(settings.bootstrap_servers),
-        segments=SegmentClient(settings.segment_svc_url),
+        segments=SegmentClient(settings.segment_svc_url, service_key=settings.service_key),
     )
     serve_http(app, host=settings.host, port=settings.port, service=SERVICE, settings=settings)
 

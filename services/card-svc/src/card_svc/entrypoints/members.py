@@ -33,6 +33,7 @@ async def members_of(
     order: str,
     offset: int,
     limit: int,
+    reveal_anonymized: bool,
 ) -> dict[str, Any]:
     """One sorted page over the card's shard sets."""
     names = parse_columns(columns, sort)
@@ -46,7 +47,7 @@ async def members_of(
         descending=order == "desc",
         offset=offset,
         limit=limit,
-        reveal_anonymized=deps.settings.reveal_anonymized,
+        reveal_anonymized=reveal_anonymized,
     )
     return {
         "items": page.items,

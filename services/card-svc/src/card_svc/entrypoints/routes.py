@@ -14,6 +14,7 @@ from card_svc.entrypoints.members import members_of
 from card_svc.entrypoints.schemas import CardCreate, CardOut, CardPage, CardUpdate, MembersPageOut
 from card_svc.service_layer import cards as uc
 from card_svc.service_layer.uploads import parse_player_ids
+from segshared.auth.fastapi import CurrentCaller
 from segshared.history import HistoryOut, SizeHistory
 from segshared.http import Conflict
 from segshared.inputs import MAX_OFFSET, MAX_ROW_ID, RowId, Text
@@ -162,6 +163,7 @@ async def delete_card(
 async def card_members(
     card_id: RowId,
     deps: Deps,
+    caller: CurrentCaller,
     columns: Annotated[str, Query(description="comma-separated fields")] = "player_id",
     sort: Annotated[str | None, Query(description="field to sort by")] = None,
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
@@ -171,7 +173,14 @@ async def card_members(
     """One page of the card's players with the chosen profile columns."""
     await asyncio.to_thread(uc.get_card, sessions=deps.sessions, card_id=card_id)
     return await members_of(
-        deps, card_id, columns=columns, sort=sort, order=order, offset=offset, limit=limit
+        deps,
+        card_id,
+        columns=columns,
+        sort=sort,
+        order=order,
+        offset=offset,
+        limit=limit,
+        reveal_anonymized=caller.sees_anonymized,
     )
 
 

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 
 from segshared.http import NotFound
-from segshared.peers import PeerUnavailable, call
+from segshared.peers import PeerUnavailable, call, peer_client
 
 __all__ = ["DefinitionRejected", "HttpPeers", "PeerUnavailable"]
 
@@ -34,9 +34,10 @@ class HttpPeers:
         card_url: str,
         timeout_s: float = 10.0,
         client: httpx.AsyncClient | None = None,
+        service_key: str = "",
     ) -> None:
         self._urls = {"segment": segment_url.rstrip("/"), "card": card_url.rstrip("/")}
-        self._client = client or httpx.AsyncClient(timeout=timeout_s)
+        self._client = client or peer_client(timeout_s=timeout_s, service_key=service_key)
 
     async def _call(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         return await call(self._client, method, url, peer=url, **kwargs)

@@ -20,6 +20,7 @@ from export_svc.entrypoints.access import RevealAnonymized
 from export_svc.entrypoints.deps import ApiServices
 from export_svc.service_layer.streaming import Tuning
 from export_svc.settings import SERVICE, ExportSettings, load_settings
+from segshared.auth.fastapi import AUTHENTICATED, install_auth
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.fields import FIELDS
 from segshared.http import (
@@ -56,8 +57,11 @@ def create_app(
     clock: Callable[[], datetime] = utc_now,
 ) -> FastAPI:
     """The API wired to the given adapters; ``redis`` must decode responses."""
-    app = FastAPI(title="export-svc", description=DESCRIPTION, version="0.1.0")
+    app = FastAPI(
+        title="export-svc", description=DESCRIPTION, version="0.1.0", dependencies=AUTHENTICATED
+    )
     install_error_handlers(app)
+    install_auth(app, redis, settings.keys)
     document_problems(app)
     _install_own_handlers(app)
     app.state.services = ApiServices(
@@ -118,6 +122,7 @@ def main() -> None:
             segment_url=settings.segment_svc_url,
             card_url=settings.card_svc_url,
             timeout_s=settings.peer_timeout_s,
+            service_key=settings.service_key,
         ),
     )
     serve_http(app, host=settings.host, port=settings.port, service=SERVICE, settings=settings)

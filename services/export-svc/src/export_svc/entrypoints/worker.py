@@ -177,6 +177,7 @@ def main() -> None:
             segment_url=settings.segment_svc_url,
             card_url=settings.card_svc_url,
             timeout_s=settings.peer_timeout_s,
+            service_key=settings.service_key,
         ),
     )
     log.info("export worker: exports in %s", worker.files.directory.resolve())

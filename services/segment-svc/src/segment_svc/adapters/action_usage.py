@@ -6,7 +6,7 @@ from typing import Any
 
 import httpx
 
-from segshared.peers import PeerUnavailable, get_json
+from segshared.peers import PeerUnavailable, get_json, peer_client
 
 
 class ActionsUnavailable(PeerUnavailable):
@@ -17,10 +17,15 @@ class HttpActionUsage:
     """``GET {base_url}/actions?target_kind=segment&target_id=N&status=active,paused``."""
 
     def __init__(
-        self, *, base_url: str, timeout_s: float = 5.0, client: httpx.AsyncClient | None = None
+        self,
+        *,
+        base_url: str,
+        timeout_s: float = 5.0,
+        client: httpx.AsyncClient | None = None,
+        service_key: str = "",
     ) -> None:
         self._base_url = base_url.rstrip("/")
-        self._client = client or httpx.AsyncClient(timeout=timeout_s)
+        self._client = client or peer_client(timeout_s=timeout_s, service_key=service_key)
 
     async def live_actions(self, target_kind: str, target_id: int) -> list[dict[str, Any]]:
         """``[{"id", "name", "status"}]`` of the actions that still send to the target."""

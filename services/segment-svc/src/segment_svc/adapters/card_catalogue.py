@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 import httpx
 
-from segshared.peers import PeerUnavailable, get_json
+from segshared.peers import PeerUnavailable, get_json, peer_client
 
 #: Ids per request: keeps the query string short.
 CHUNK = 100
@@ -20,10 +20,15 @@ class HttpCardCatalogue:
     """``GET {base_url}/cards?ids=1,2,3`` -> ``{"items": [{"id": ...}, ...]}``."""
 
     def __init__(
-        self, *, base_url: str, timeout_s: float = 5.0, client: httpx.AsyncClient | None = None
+        self,
+        *,
+        base_url: str,
+        timeout_s: float = 5.0,
+        client: httpx.AsyncClient | None = None,
+        service_key: str = "",
     ) -> None:
         self._base_url = base_url.rstrip("/")
-        self._client = client or httpx.AsyncClient(timeout=timeout_s)
+        self._client = client or peer_client(timeout_s=timeout_s, service_key=service_key)
 
     async def existing(self, card_ids: Collection[int]) -> set[int]:
         """The subset of ``card_ids`` that card-svc knows."""

@@ -22,13 +22,10 @@ class SegmentStats:
 class SegmentViews:
     """Sizes (sum of the shards' SCARDs), readiness (every shard built to the revision), pages."""
 
-    def __init__(
-        self, *, redis: Redis, keys: Keys, partitions: int, reveal_anonymized: bool = False
-    ) -> None:
+    def __init__(self, *, redis: Redis, keys: Keys, partitions: int) -> None:
         self._redis = redis
         self._keys = keys
         self._partitions = partitions
-        self._reveal_anonymized = reveal_anonymized
 
     def shard_keys(self, segment_id: int) -> list[str]:
         return [self._keys.segment(p, segment_id) for p in range(self._partitions)]
@@ -61,6 +58,7 @@ class SegmentViews:
         descending: bool,
         offset: int,
         limit: int,
+        reveal_anonymized: bool,
     ) -> MembersPage:
         """A sorted page of the members of ``shard_keys`` (one key per shard, in shard order)."""
         return await members_page(
@@ -72,7 +70,7 @@ class SegmentViews:
             descending=descending,
             offset=offset,
             limit=limit,
-            reveal_anonymized=self._reveal_anonymized,
+            reveal_anonymized=reveal_anonymized,
         )
 
     async def run_program(

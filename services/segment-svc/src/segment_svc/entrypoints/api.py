@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from segment_svc.adapters.action_usage import ActionsUnavailable, HttpActionUsage
 from segment_svc.adapters.card_catalogue import CardCatalogueUnavailable, HttpCardCatalogue
 from segment_svc.adapters.lifecycle_publisher import KafkaLifecyclePublisher
+from segment_svc.adapters.orm import SegmentRow
 from segment_svc.adapters.redis_views import SegmentViews
 from segment_svc.entrypoints import member_routes, routes
 from segment_svc.entrypoints.deps import ApiServices
@@ -23,6 +24,8 @@ from segment_svc.service_layer.queries import ActionUsage, SegmentContext
 from segment_svc.service_layer.validation import CardCatalogue, DefinitionErrors, Limits
 from segment_svc.settings import SERVICE, SegmentSettings, load_settings
 from segshared import metrics
+from segshared.audit_routes import install_audit_log
+from segshared.auth.fastapi import AUTHENTICATED, install_auth
 from segshared.db import database_check, make_engine, make_session_factory
 from segshared.history import SizeHistory
 from segshared.http import (
@@ -65,8 +68,15 @@ def create_app(
             with contextlib.suppress(asyncio.CancelledError):
                 await task
 
-    app = FastAPI(title="segment-svc", description=DESCRIPTION, version="0.1.0", lifespan=lifespan)
+    app = FastAPI(
+        title="segment-svc",
+        description=DESCRIPTION,
+        version="0.1.0",
+        lifespan=lifespan,
+        dependencies=AUTHENTICATED,
+    )
     install_error_handlers(app)
+    install_auth(app, redis, settings.keys)
     document_problems(app)
     _install_own_handlers(app)
     ctx = SegmentContext(
@@ -82,7 +92,6 @@ def create_app(
             redis=redis,
             keys=settings.keys,
             partitions=settings.partitions,
-            reveal_anonymized=settings.reveal_anonymized,
         ),
         keys=settings.keys,
         partitions=settings.partitions,
@@ -101,6 +110,8 @@ def create_app(
     # execute before /segments/{id}, so that the literal path wins
     app.include_router(member_routes.router)
     app.include_router(routes.router)
+    install_audit_log(app, session_factory, table_name="segment_audit",
+                      tracked={SegmentRow: ("segment", "id")})  # fmt: skip
     return app
 
 
@@ -125,11 +136,15 @@ def main() -> None:
         session_factory=make_session_factory(engine),
         redis=make_redis(settings.redis_url),
         cards=HttpCardCatalogue(
-            base_url=settings.card_svc_url, timeout_s=settings.card_svc_timeout_s
+            base_url=settings.card_svc_url,
+            timeout_s=settings.card_svc_timeout_s,
+            service_key=settings.service_key,
         ),
         publisher=KafkaLifecyclePublisher(bootstrap_servers=settings.bootstrap_servers),
         actions=HttpActionUsage(
-            base_url=settings.action_svc_url, timeout_s=settings.card_svc_timeout_s
+            base_url=settings.action_svc_url,
+            timeout_s=settings.card_svc_timeout_s,
+            service_key=settings.service_key,
         ),
     )
     serve_http(app, host=settings.host, port=settings.port, service=SERVICE, settings=settings)

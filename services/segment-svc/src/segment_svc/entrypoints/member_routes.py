@@ -12,6 +12,7 @@ from segment_svc.service_layer import queries
 from segment_svc.service_layer.columns import check_columns
 from segment_svc.service_layer.execute import execute_definition
 from segment_svc.service_layer.validation import check_cards, check_segments, parse_definition
+from segshared.auth.fastapi import CurrentCaller
 from segshared.history import HistoryOut
 from segshared.inputs import MAX_OFFSET, RowId
 from segshared.openapi import problem_responses
@@ -20,7 +21,7 @@ router = APIRouter(prefix="/segments", tags=["members"])
 
 
 @router.post("/execute", response_model=ExecuteResult, responses=problem_responses(503))
-async def execute(body: ExecuteRequest, services: Services) -> ExecuteResult:
+async def execute(body: ExecuteRequest, services: Services, caller: CurrentCaller) -> ExecuteResult:
     """Members of an unsaved definition: exact count and the first page."""
     defn = parse_definition(body.include, body.exclude, limits=services.ctx.limits)
     await check_cards(defn, cards=services.ctx.cards)
@@ -38,6 +39,7 @@ async def execute(body: ExecuteRequest, services: Services) -> ExecuteResult:
         offset=body.offset,
         limit=body.limit,
         ttl_s=services.scratch_ttl_s,
+        reveal_anonymized=caller.sees_anonymized,
     )
     return ExecuteResult(count=page.total, items=page.items)
 
@@ -46,6 +48,7 @@ async def execute(body: ExecuteRequest, services: Services) -> ExecuteResult:
 async def members(
     segment_id: RowId,
     services: Services,
+    caller: CurrentCaller,
     columns: Annotated[str | None, Query(description="Comma-separated fields")] = None,
     sort: Annotated[str | None, Query(description="A field; default player_id")] = None,
     order: Annotated[str, Query(pattern="^(asc|desc)$")] = "asc",
@@ -63,6 +66,7 @@ async def members(
         descending=order == "desc",
         offset=offset,
         limit=limit,
+        reveal_anonymized=caller.sees_anonymized,
     )
     return MembersOut(total=page.total, items=page.items)
 

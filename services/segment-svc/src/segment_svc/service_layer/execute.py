@@ -26,6 +26,7 @@ class Views(Protocol):
         descending: bool,
         offset: int,
         limit: int,
+        reveal_anonymized: bool,
     ) -> MembersPage: ...
 
     async def delete(self, keys: Sequence[str]) -> None: ...
@@ -43,6 +44,7 @@ async def execute_definition(
     offset: int,
     limit: int,
     ttl_s: int,
+    reveal_anonymized: bool,
 ) -> MembersPage:
     """Exact count and one sorted page; the scratch sets carry a TTL and are deleted after."""
     token = uuid.uuid4().hex[:16]
@@ -52,7 +54,13 @@ async def execute_definition(
             program = shard_program(defn, keys=keys, shard=p, dest=dest, token=f"exec:{token}")
             await views.run_program(program.ops, scratch=program.scratch, ttl_s=ttl_s)
         return await views.page(
-            dests, columns=columns, sort=sort, descending=descending, offset=offset, limit=limit
+            dests,
+            columns=columns,
+            sort=sort,
+            descending=descending,
+            offset=offset,
+            limit=limit,
+            reveal_anonymized=reveal_anonymized,
         )
     finally:
         await views.delete(dests)
