@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query
@@ -14,12 +13,13 @@ from sqlalchemy.orm import Session
 
 from segshared.audit import audit_table
 from segshared.audit_log import install_audit
+from segshared.db import StoredTime
 from segshared.inputs import RowId, Text
 
 
 class AuditEntry(BaseModel):
     id: int
-    at: datetime
+    at: StoredTime
     key_id: str = Field(description="the API key that made the change")
     key_name: str
     entity_kind: str = Field(description="card, segment, action or channel")

@@ -30,6 +30,7 @@ async def test_changes_are_logged_with_the_key_and_the_changed_fields(
     ]
     newest_first = [e["id"] for e in log]
     assert newest_first == sorted(newest_first, reverse=True)
+    assert all(e["at"].endswith("Z") for e in log), "times carry their zone"
     update = log[2]["changes"]
     assert update["name"] == {"before": "Audited", "after": "Audited (renamed)"}
     assert "include" not in update, "unchanged fields are left out"
