@@ -57,6 +57,14 @@ def _next_daily(after: datetime, hour: int, minute: int) -> datetime:
     return candidate.astimezone(UTC)
 
 
+def _target(
+    api: ActionsApi, stub: TargetsStub, redis: Redis, kind: str, target_id: int, members: list[str]
+) -> None:
+    """A segment or card that action-svc finds (the stub) with these members (its sets)."""
+    stub.add(kind, target_id)
+    seed_target(redis, api.settings.keys, kind, target_id, members)
+
+
 def _outbox_keys(redis: Redis, keys: ActionKeys) -> list[str]:
     found = []
     for p in range(PARTITIONS):
@@ -69,9 +77,8 @@ async def test_daily_schedule_sends_each_occurrence_once(
     actions_api: ActionsApi, targets_stub: TargetsStub, sync_redis: Redis, ticker: Ticker
 ) -> None:
     keys = ActionKeys(actions_api.settings.keys)
-    targets_stub.add("segment", 3)
     members = [f"d{i}" for i in range(700)]
-    seed_target(sync_redis, actions_api.settings.keys, "segment", 3, members)
+    _target(actions_api, targets_stub, sync_redis, "segment", 3, members)
     action = await actions_api.create(
         name="Daily digest", target={"kind": "segment", "id": 3}, type="scheduled",
         schedule={"every": "day", "at": "09:30", "timezone": "Europe/Malta"},
@@ -122,9 +129,8 @@ async def test_single_send_at_a_set_time(
     actions_api: ActionsApi, targets_stub: TargetsStub, sync_redis: Redis, ticker: Ticker
 ) -> None:
     keys = ActionKeys(actions_api.settings.keys)
-    targets_stub.add("card", 7)
     members = [f"s{i}" for i in range(300)]
-    seed_target(sync_redis, actions_api.settings.keys, "card", 7, members)
+    _target(actions_api, targets_stub, sync_redis, "card", 7, members)
     send_at = (datetime.now(tz=UTC) + timedelta(hours=2)).replace(microsecond=0)
     past = await actions_api.client.post("/actions", json={
         "name": "Too late", "target": {"kind": "card", "id": 7}, "type": "single_send",
@@ -151,9 +157,8 @@ async def test_pausing_stops_a_running_send_and_resuming_finishes_it(
     actions_api: ActionsApi, targets_stub: TargetsStub, sync_redis: Redis, ticker: Ticker
 ) -> None:
     client = actions_api.client
-    targets_stub.add("segment", 8)
     members = [f"r{i}" for i in range(1200)]
-    seed_target(sync_redis, actions_api.settings.keys, "segment", 8, members)
+    _target(actions_api, targets_stub, sync_redis, "segment", 8, members)
     put = await client.put("/channels/push", json={"rate_limit_per_s": 300})
     assert put.status_code == 200, put.text
     slow = replace(ticker, settings=ticker.settings.model_copy(update={"send_chunk": 20}))
@@ -184,8 +189,7 @@ async def test_a_single_send_due_while_paused_is_not_sent_on_a_plain_resume(
     actions_api: ActionsApi, targets_stub: TargetsStub, sync_redis: Redis, ticker: Ticker
 ) -> None:
     client = actions_api.client
-    targets_stub.add("card", 9)
-    seed_target(sync_redis, actions_api.settings.keys, "card", 9, ["m1", "m2"])
+    _target(actions_api, targets_stub, sync_redis, "card", 9, ["m1", "m2"])
     send_at = datetime.now(tz=UTC) + timedelta(seconds=2)
     spec = {"target": {"kind": "card", "id": 9}, "type": "single_send", "channel": "sms",
             "single_send": {"send_at": send_at.isoformat()},
@@ -211,9 +215,8 @@ async def test_a_channel_cap_spans_actions(
     actions_api: ActionsApi, targets_stub: TargetsStub, sync_redis: Redis, ticker: Ticker
 ) -> None:
     client = actions_api.client
-    targets_stub.add("segment", 10)
     members = [f"c{i}" for i in range(150)]
-    seed_target(sync_redis, actions_api.settings.keys, "segment", 10, members)
+    _target(actions_api, targets_stub, sync_redis, "segment", 10, members)
     cap = {"frequency_cap": {"max": 1, "per_hours": 24}}
     assert (await client.put("/channels/email", json=cap)).status_code == 200
     spec = {"target": {"kind": "segment", "id": 10}, "type": "single_send", "single_send": {},
