@@ -143,9 +143,14 @@ class SizeSampler:
     partitions: int
     ids: Callable[[], Awaitable[Iterable[int]]]
     clock_ms: Callable[[], int] = _now_ms
+    #: Which shards this worker owns now. The sizes are global, so one worker samples them:
+    #: the owner of shard 0 (with W workers, the others would only repeat its reads).
+    owned: Callable[[], Iterable[int]] = lambda: (0,)
 
     async def sample_once(self) -> list[int]:
         """One round: the ids whose size changed since the last point."""
+        if 0 not in self.owned():
+            return []
         sizes = await set_sizes(self.redis, self.shard_key, await self.ids(), self.partitions)
         return await self.history.record(sizes, at_ms=self.clock_ms())
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -60,6 +61,13 @@ async def test_a_point_is_appended_only_when_the_summed_size_changes(
         (datetime.fromtimestamp(3, tz=UTC), 11),
     ]
     assert [p.size for p in await history.points(8)] == [0]
+
+    # A worker that does not own shard 0 leaves the sampling to the one that does.
+    other = replace(sampler, owned=lambda: (1, 2, 3))
+    await _members(redis, keys, 7, [2, 5, 3, 9])
+    now[0] = 4_000
+    assert await other.sample_once() == []
+    assert [p.size for p in await history.points(7)] == [6, 11]
 
 
 async def test_the_history_is_capped_to_the_newest_points(redis: Redis, keys: Keys) -> None:

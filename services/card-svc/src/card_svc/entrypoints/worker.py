@@ -103,6 +103,7 @@ def build_worker(
     sampler = SizeSampler(
         history=SizeHistory(redis=redis, keys=settings.keys, kind="card"),
         redis=redis, shard_key=settings.keys.card, partitions=settings.partitions, ids=card_ids,
+        owned=owned,
     )  # fmt: skip
 
     @app.task

@@ -127,6 +127,7 @@ def create_worker(
     sampler = SizeSampler(
         history=SizeHistory(redis=redis, keys=keys, kind="segment"),
         redis=redis, shard_key=keys.segment, partitions=settings.partitions, ids=segment_ids,
+        owned=owned,
     )  # fmt: skip
 
     async def sample_sizes() -> None:
