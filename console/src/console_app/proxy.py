@@ -16,8 +16,10 @@ _DROP_REQUEST = {"host", "connection", "keep-alive", "transfer-encoding", "upgra
 _DROP_RESPONSE = {"connection", "keep-alive", "transfer-encoding", "upgrade", "te", "trailer"}
 
 
-def _problem(status: int, title: str, detail: str) -> JSONResponse:
-    body = {"type": "about:blank", "title": title, "status": status, "detail": detail}
+def _problem(request: Request, status: int, title: str, detail: str) -> JSONResponse:
+    # RFC 9457, as the services answer (the console does not depend on their package).
+    body = {"type": "about:blank", "title": title, "status": status, "detail": detail,
+            "instance": request.url.path}  # fmt: skip
     return JSONResponse(body, status_code=status, media_type="application/problem+json")
 
 
@@ -32,7 +34,7 @@ class Proxy:
         resource = path.split("/", 1)[0]
         base = self.routes.get(resource)
         if base is None:
-            return _problem(404, "Not Found", f"no API under /api/{resource}")
+            return _problem(request, 404, "Not Found", f"no API under /api/{resource}")
         headers = {k: v for k, v in request.headers.items() if k.lower() not in _DROP_REQUEST}
         upstream = self.client.build_request(
             request.method,
@@ -44,7 +46,9 @@ class Proxy:
         try:
             response = await self.client.send(upstream, stream=True)
         except httpx.HTTPError as exc:
-            return _problem(502, "Bad Gateway", f"the service at {base} cannot be reached: {exc}")
+            return _problem(
+                request, 502, "Bad Gateway", f"the service at {base} cannot be reached: {exc}"
+            )
         out_headers = {k: v for k, v in response.headers.items() if k.lower() not in _DROP_RESPONSE}
         return StreamingResponse(
             response.aiter_raw(),

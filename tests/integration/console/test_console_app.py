@@ -76,6 +76,7 @@ async def test_unknown_apis_and_unreachable_services_say_what_is_wrong(
     assert unknown.status_code == 404 and "/api/players" in unknown.json()["detail"]
     down = await console.get("/api/cards")
     assert down.status_code == 502 and "cannot be reached" in down.json()["detail"]
+    assert [unknown.json()["instance"], down.json()["instance"]] == ["/api/players", "/api/cards"]
 
 
 async def test_the_page_and_every_module_it_imports_are_served(console: httpx.AsyncClient) -> None:
