@@ -182,8 +182,7 @@ def check_stats(run: Replayed, *, retried: bool = False) -> None:
     """The actions' stats count every dispatch: the webhook ones all delivered.
 
     ``retried``: webhook attempts that failed and were retried (``failed``) are allowed and
-    printed; a burst of redeliveries after a kill can overflow the test receiver's listen
-    backlog (connect errors), which a retry then gets through.
+    printed: a worker killed during an attempt sends that command again as a retry.
     """
     stack = run.stack
     entered = len(expected_keys(stack.entry_action, run.changes, "entered"))

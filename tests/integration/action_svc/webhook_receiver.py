@@ -17,6 +17,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
+class _Server(ThreadingHTTPServer):
+    # A real receiver's listen backlog: the stdlib's 5 overflows under a burst of deliveries
+    # from 64 pooled connections, and the refused ones would read as failed first attempts.
+    request_queue_size = 1024
+
+
 @dataclass(frozen=True, slots=True)
 class Received:
     """One request as the receiver saw it."""
@@ -134,7 +140,7 @@ class WebhookReceiver:
             def log_message(self, *args: Any) -> None:
                 return None
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server = _Server(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return self
